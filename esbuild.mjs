@@ -1,28 +1,60 @@
 // Builds every program of ccc into dist/. `node esbuild.mjs [--watch]`.
 // One entry per program; `tsc --noEmit` does the type checking.
 import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { buildBuiltinModel } from './daemon/index/builtin-model/build-model.mjs';
 
 const watch = process.argv.includes('--watch');
+
+// transformers.js requires sharp (libvips, LGPL) at load time for images; ccc embeds text only, so it gets a stand-in.
+const noSharp = {
+  name: 'no-sharp',
+  setup(build) {
+    build.onResolve({ filter: /^sharp$/ }, () => ({ path: 'sharp', namespace: 'no-sharp' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-sharp' }, () => ({
+      contents: "module.exports = () => { throw new Error('ccc does not process images'); };",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   sourcemap: true,
   logLevel: 'warning',
   target: 'node20',
+  plugins: [noSharp],
+  define: { CCC_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };
 
 // Native addons and packages that load files next to themselves stay outside the bundles
 // and ship in node_modules.
-const nodeExternals = ['onnxruntime-node', 'sharp', '@parcel/watcher'];
+const nodeExternals = ['onnxruntime-node', 'onnxruntime-common', '@parcel/watcher'];
 
 const programs = [
   { entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode', ...nodeExternals] },
   { entryPoints: ['daemon/server/main.ts'], outfile: 'dist/daemon.js', platform: 'node', format: 'cjs', external: nodeExternals },
   { entryPoints: ['daemon/cli/main.ts'], outfile: 'dist/ccc.js', platform: 'node', format: 'cjs', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // web-tree-sitter finds itself through import.meta.url, which a CommonJS bundle lacks: give it the bundle's own URL.
+  {
+    entryPoints: ['daemon/index/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs',
+    define: { ...common.define, 'import.meta.url': 'bundleUrl' },
+    banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  },
 ];
 
 mkdirSync('dist', { recursive: true });
+// The search panel's stylesheet and the extension's icon ship next to the bundles.
+mkdirSync('dist/media', { recursive: true });
+copyFileSync('webview/panel.css', 'dist/panel.css');
+copyFileSync('extension/media/ccc.svg', 'dist/media/ccc.svg');
+// The chunker's Tree-sitter runtime and the grammars listed in grammars/wasm-files.json.
+mkdirSync('dist/grammars', { recursive: true });
+copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/grammars/tree-sitter.wasm');
+for (const wasm of JSON.parse(readFileSync('grammars/wasm-files.json', 'utf8'))) {
+  copyFileSync(`node_modules/@cursorless/tree-sitter-wasms/out/${wasm}`, `dist/grammars/${wasm}`);
+}
+await buildBuiltinModel(esbuild);
 if (watch) {
   for (const program of programs) await (await esbuild.context({ ...common, ...program })).watch();
 } else {

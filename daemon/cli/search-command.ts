@@ -1,0 +1,172 @@
+// `ccc search` and `ccc similar`: ask the daemon, print hits for a person (or JSON for a script).
+import { Command, InvalidArgumentError } from 'commander';
+import { relative, resolve, sep } from 'node:path';
+import { ProgressType } from 'vscode-jsonrpc';
+import { findProjectRoot, withDaemon, type ClientOptions } from '../client';
+import {
+  DEFAULT_SEARCH_LIMIT,
+  IndexRequest,
+  MAX_SEARCH_LIMIT,
+  SEARCH_MODES,
+  SearchRequest,
+  SimilarRequest,
+  type IndexProgress,
+  type SearchMode,
+  type SearchParams,
+  type SearchResult,
+  type SimilarParams,
+} from '../protocol';
+import { choosePalette, formatHits } from './format-hits';
+import { notice, printJson, UsageError } from './output';
+
+interface SearchOptions {
+  limit: number;
+  offset: number;
+  lang: string[];
+  path: string[];
+  mode: SearchMode;
+  refresh?: boolean;
+  json?: boolean;
+  color: boolean;
+}
+
+interface SimilarOptions {
+  limit: number;
+  json?: boolean;
+  color: boolean;
+}
+
+const clientOptions: ClientOptions = { client: 'cli', notify: notice };
+
+/** Commander reports an InvalidArgumentError thrown by an option parser as a usage error (exit 2). */
+function usageError(message: string): never {
+  throw new InvalidArgumentError(message);
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SEARCH_LIMIT) usageError(`limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
+  return n;
+}
+
+function parseOffset(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) usageError('offset must be a whole number ≥ 0');
+  return n;
+}
+
+function parseMode(value: string): SearchMode {
+  if (!(SEARCH_MODES as readonly string[]).includes(value)) usageError(`unknown mode "${value}"; use one of: ${SEARCH_MODES.join(', ')}`);
+  return value as SearchMode;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** From a subfolder, search that subfolder: a person in `src/net/` means "here" unless they say otherwise. */
+export function defaultPaths(root: string, cwd: string, given: string[]): string[] {
+  if (given.length > 0) return given;
+  const rel = relative(root, cwd);
+  if (rel === '' || rel.startsWith('..')) return [];
+  return [`${rel.split(sep).join('/')}/**`];
+}
+
+/** `FILE:START[-END]` → an absolute file and a 1-based inclusive range. */
+export function parseLocation(location: string, cwd: string): { path: string; startLine: number; endLine: number } {
+  const match = /^(.+):(\d+)(?:-(\d+))?$/.exec(location);
+  if (!match) throw new UsageError(`expected FILE:START[-END], e.g. src/app.ts:10-30; got "${location}"`);
+  const startLine = Number(match[2]);
+  const endLine = match[3] === undefined ? startLine : Number(match[3]);
+  if (startLine < 1 || endLine < startLine) throw new UsageError(`line range ${match[2]}-${match[3]} is empty or starts before line 1`);
+  return { path: resolve(cwd, match[1]), startLine, endLine };
+}
+
+/** A one-line progress display on stderr, only when a person is watching. */
+function progressLine(): { update(progress: IndexProgress): void; done(): void } {
+  if (!process.stderr.isTTY) return { update() {}, done() {} };
+  let shown = false;
+  return {
+    update(progress) {
+      const percent = progress.percentage === undefined ? '' : `${Math.round(progress.percentage)}% `;
+      process.stderr.write(`\r\x1b[2KIndexing ${percent}${progress.message ?? ''}`);
+      shown = true;
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+async function refreshIndex(root: string): Promise<void> {
+  const line = progressLine();
+  const token = `ccc-cli-index-${process.pid}`;
+  try {
+    await withDaemon(clientOptions, (session) => {
+      session.connection.onProgress(new ProgressType<IndexProgress>(), token, (progress) => line.update(progress));
+      return session.connection.sendRequest(IndexRequest, { root, workDoneToken: token });
+    });
+  } finally {
+    line.done();
+  }
+}
+
+function printResult(result: SearchResult, options: { json?: boolean; color: boolean }): void {
+  if (result.indexedFirst) notice('this project had not been indexed; indexed it first.');
+  if (result.indexing && !options.json) notice('an index pass is running; results may be incomplete.');
+  if (options.json) {
+    const { indexedFirst, indexing, ...rest } = result;
+    printJson({ ...rest, ...(indexedFirst && { indexedFirst }), ...(indexing && { indexing }) });
+    return;
+  }
+  process.stdout.write(`${formatHits(result.results, choosePalette(process.stdout, options.color))}\n`);
+}
+
+async function runSearch(words: string[], options: SearchOptions): Promise<void> {
+  const cwd = process.cwd();
+  const root = findProjectRoot(cwd);
+  if (options.refresh) await refreshIndex(root);
+  const params: SearchParams = {
+    root,
+    query: words.join(' '),
+    mode: options.mode,
+    limit: options.limit,
+    offset: options.offset,
+    languages: options.lang,
+    paths: defaultPaths(root, cwd, options.path),
+  };
+  const result = await withDaemon(clientOptions, (session) => session.connection.sendRequest(SearchRequest, params));
+  printResult(result, options);
+}
+
+async function runSimilar(location: string, options: SimilarOptions): Promise<void> {
+  const target = parseLocation(location, process.cwd());
+  const params: SimilarParams = { root: findProjectRoot(resolve(target.path, '..')), ...target, limit: options.limit };
+  const result = await withDaemon(clientOptions, (session) => session.connection.sendRequest(SimilarRequest, params));
+  printResult(result, options);
+}
+
+export function register(program: Command): void {
+  program
+    .command('search')
+    .description('search the current project by meaning and keywords')
+    .argument('<query...>', 'what the code does, or names in it')
+    .option('-n, --limit <n>', `results to show (1-${MAX_SEARCH_LIMIT})`, parseLimit, DEFAULT_SEARCH_LIMIT)
+    .option('--offset <n>', 'skip this many results (paging)', parseOffset, 0)
+    .option('-l, --lang <language>', 'only this language (repeatable)', collect, [])
+    .option('-p, --path <glob>', 'only files matching this glob, relative to the project root (repeatable)', collect, [])
+    .option('-m, --mode <mode>', `${SEARCH_MODES.join(' | ')}`, parseMode, 'hybrid' as SearchMode)
+    .option('--refresh', 'bring the index up to date before searching')
+    .option('--json', 'print the daemon\'s result as JSON')
+    .option('--no-color', 'never colour the output')
+    .action(runSearch);
+
+  program
+    .command('similar')
+    .description('find code similar to a range of lines')
+    .argument('<location>', 'FILE:START[-END], e.g. src/app.ts:10-30')
+    .option('-n, --limit <n>', `results to show (1-${MAX_SEARCH_LIMIT})`, parseLimit, DEFAULT_SEARCH_LIMIT)
+    .option('--json', 'print the daemon\'s result as JSON')
+    .option('--no-color', 'never colour the output')
+    .action(runSimilar);
+}

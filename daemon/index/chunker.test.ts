@@ -1,0 +1,138 @@
+// The chunker end to end: the real worker bundle and real grammars from dist/ (run `npm run build` first).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { samples } from '../../test/fixtures/chunker/samples';
+import { Chunk, Chunker, SourceFile } from './chunker';
+import { MAX_CHARS } from './text-splitter';
+
+const distDir = resolve(__dirname, '../../dist');
+
+/** Every chunk is within the hard maximum and is exactly the file's text for its lines (or a cut of one long line); together they cover every non-blank line. */
+function assertFaithful(file: SourceFile, chunks: Chunk[]): void {
+  const lines = file.text.split('\n');
+  const covered = new Set<number>();
+  for (const chunk of chunks) {
+    assert.ok(chunk.content.length <= MAX_CHARS, `${file.path}:${chunk.startLine} has ${chunk.content.length} chars`);
+    assert.equal(chunk.path, file.path);
+    assert.equal(chunk.language, file.language);
+    assert.ok(chunk.startLine >= 1 && chunk.startLine <= chunk.endLine && chunk.endLine <= lines.length);
+    const exact = lines.slice(chunk.startLine - 1, chunk.endLine).join('\n');
+    if (chunk.content !== exact) {
+      assert.equal(chunk.startLine, chunk.endLine, `${file.path}:${chunk.startLine}-${chunk.endLine} is not the file's text`);
+      assert.ok(exact.includes(chunk.content));
+    }
+    for (let line = chunk.startLine; line <= chunk.endLine; line++) covered.add(line);
+  }
+  lines.forEach((text, i) => assert.ok(text.trim() === '' || covered.has(i + 1), `${file.path}:${i + 1} is in no chunk`));
+}
+
+describe('Chunker', () => {
+  let chunker: Chunker;
+  before(() => {
+    assert.ok(existsSync(resolve(distDir, 'parse-worker.js')), 'dist/parse-worker.js is missing: run `npm run build` first');
+    chunker = new Chunker({ distDir });
+  });
+  after(() => chunker.close());
+
+  it(`yields whole definitions with their line ranges and symbol paths in ${samples.length} languages`, async () => {
+    const results = await chunker.chunk(samples);
+    samples.forEach((sample, i) => {
+      const chunks = results[i];
+      assertFaithful(sample, chunks);
+      const lines = sample.text.split('\n');
+      for (const expected of sample.expected) {
+        const chunk = chunks.find((c) => c.symbol === expected.symbol);
+        const got = chunks.map((c) => `${c.startLine}-${c.endLine} ${c.symbol}`).join('; ');
+        assert.ok(chunk, `${sample.language}: no chunk "${expected.symbol}" in: ${got}`);
+        assert.ok(lines[chunk.startLine - 1].includes(expected.first), `${sample.language} "${expected.symbol}" starts at line ${chunk.startLine}: ${lines[chunk.startLine - 1]}`);
+        assert.ok(lines[chunk.endLine - 1].includes(expected.last), `${sample.language} "${expected.symbol}" ends at line ${chunk.endLine}: ${lines[chunk.endLine - 1]}`);
+      }
+    });
+  });
+
+  it('merges small sibling definitions into one chunk', async () => {
+    const text = ['export function a() { return 1; }', '', 'export function b() { return 2; }', '', 'export class C {', '  m() {}', '}', ''].join('\n');
+    const [chunks] = await chunker.chunk([{ path: 'small.ts', language: 'typescript', text }]);
+    assert.deepEqual(chunks.map((c) => [c.startLine, c.endLine, c.symbol]), [[1, 7, 'function a, function b, class C']]);
+  });
+
+  it('splits JSON and YAML by top-level keys', async () => {
+    const json = JSON.stringify({ name: 'x', scripts: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`task${i}`, `node run.js --step ${i}`])), dependencies: { a: '1' } }, null, 2);
+    const yaml = ['name: x', 'jobs:', ...Array.from({ length: 80 }, (_, i) => `  job${i}: { runs-on: ubuntu-latest, step: ${i} }`), 'env:', '  A: 1', ''].join('\n');
+    const [jsonChunks, yamlChunks] = await chunker.chunk([
+      { path: 'package.json', language: 'json', text: json },
+      { path: 'ci.yml', language: 'yaml', text: yaml },
+    ]);
+    assertFaithful({ path: 'package.json', language: 'json', text: json }, jsonChunks);
+    assert.ok(jsonChunks.some((c) => c.symbol.startsWith('scripts') && c.content.includes('"task0"')), jsonChunks.map((c) => c.symbol).join('; '));
+    assert.ok(yamlChunks.some((c) => c.symbol.includes('jobs') && c.startLine === 2), yamlChunks.map((c) => `${c.startLine} ${c.symbol}`).join('; '));
+  });
+
+  it('cuts a 10 MB single-line minified file into chunks within the hard maximum, fast', async () => {
+    const unit = 'function a(b,c){return b+c}var d=a(1,2);';
+    const text = unit.repeat(Math.ceil(10_000_000 / unit.length));
+    const file = { path: 'dist/app.min.js', language: 'javascript', text };
+    const started = performance.now();
+    const [chunks] = await chunker.chunk([file]);
+    const elapsed = performance.now() - started;
+    assert.ok(chunks.every((c) => c.content.length <= MAX_CHARS && c.startLine === 1 && c.endLine === 1));
+    assert.equal(chunks.map((c) => c.content).join(''), text);
+    assert.ok(elapsed < 5000, `took ${Math.round(elapsed)} ms`);
+  });
+
+  it('counts lines right in a file with CRLF line endings', async () => {
+    const sample = samples.find((s) => s.language === 'typescript')!;
+    const crlf = { ...sample, path: 'src/crlf.ts', text: sample.text.replace(/\n/g, '\r\n') };
+    const [lf, withCr] = await chunker.chunk([sample, crlf]);
+    assertFaithful(crlf, withCr);
+    assert.deepEqual(withCr.map((c) => [c.startLine, c.endLine, c.symbol]), lf.map((c) => [c.startLine, c.endLine, c.symbol]));
+    assert.ok(withCr[1].content.includes('\r\n'));
+  });
+
+  it('still chunks broken syntax, and uses the text splitter for an unknown language', async () => {
+    const broken = { path: 'broken.py', language: 'python', text: 'def ok():\n    return 1\n\ndef broken(:\n    x = = 2\n\nclass Fine:\n    def m(self):\n        pass\n' };
+    const prose = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} of some notes.\n${'words '.repeat(40)}\n`).join('\n');
+    const notes = { path: 'NOTES.txt', language: 'text', text: prose };
+    const [brokenChunks, proseChunks] = await chunker.chunk([broken, notes]);
+    assertFaithful(broken, brokenChunks);
+    assert.ok(brokenChunks.some((c) => c.symbol.includes('function ok')), brokenChunks.map((c) => c.symbol).join('; '));
+    assertFaithful(notes, proseChunks);
+    assert.ok(proseChunks.length > 3 && proseChunks.every((c) => c.symbol === '' && c.content.startsWith('Paragraph')));
+  });
+});
+
+describe('Chunker worker lifecycle', () => {
+  const files: SourceFile[] = samples.slice(0, 5);
+
+  it('recycles the worker after N files and keeps working', async () => {
+    const chunker = new Chunker({ distDir, recycleAfterFiles: 2 });
+    try {
+      const first = await chunker.chunk(files);
+      const second = await chunker.chunk(files);
+      assert.equal(chunker.workersStarted, 5);
+      assert.deepEqual(second, first);
+      assert.ok(first[0].some((c) => c.symbol === 'class Greeter > method greet'));
+    } finally {
+      await chunker.close();
+    }
+  });
+
+  it('replaces a worker that dies mid-file, and the file still gets chunks', async () => {
+    const crashing = samples.find((s) => s.language === 'go')!;
+    process.env.CCC_TEST_PARSE_CRASH_PATH = crashing.path;
+    const chunker = new Chunker({ distDir });
+    try {
+      const [before, crashed, afterwards] = await chunker.chunk([files[0], crashing, files[2]]);
+      assert.ok(before.some((c) => c.symbol === 'class Greeter > method greet'));
+      assertFaithful(crashing, crashed);
+      assert.ok(crashed.length > 0 && crashed.every((c) => c.symbol === ''), 'the crashed file falls back to the text splitter');
+      assert.ok(afterwards.some((c) => c.symbol === 'class Greeter > method greet'), 'the next file is parsed by a new worker');
+      assert.equal(chunker.workersStarted, 2);
+    } finally {
+      delete process.env.CCC_TEST_PARSE_CRASH_PATH;
+      await chunker.close();
+    }
+  });
+});

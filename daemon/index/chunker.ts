@@ -1,0 +1,195 @@
+// Cuts source files into the chunks that are embedded and searched. Parsing runs in a worker thread that is replaced
+// after a number of files or when its WASM heap has grown too big (the heap never shrinks), and whenever a file crashes
+// it or takes too long; such a file still gets chunks, from the text splitter.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Logger, silentLogger } from '../log';
+import type { ParseReply, ParseWorkerData } from './parse-worker';
+import { splitText } from './text-splitter';
+
+/** One piece of a source file that is indexed and returned as a search hit. */
+export interface Chunk {
+  /** Root-relative, forward slashes. */
+  path: string;
+  language: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  /** Symbol path such as `class Foo > method bar`; empty for text chunks. */
+  symbol: string;
+  content: string;
+}
+
+export interface SourceFile {
+  /** Root-relative, forward slashes. */
+  path: string;
+  /** A language id from grammars/languages.ts (`languageForPath`). */
+  language: string;
+  text: string;
+}
+
+export interface ChunkerOptions {
+  /** The folder holding parse-worker.js and grammars/; the bundle's own folder by default. */
+  distDir?: string;
+  /** Files one worker parses before it is replaced. */
+  recycleAfterFiles?: number;
+  log?: Logger;
+}
+
+const RECYCLE_AFTER_FILES = 2000;
+const RECYCLE_AFTER_HEAP_BYTES = 256 * 1024 * 1024;
+/** An idle worker is let go so its heap is returned; the next file starts a new one (~50 ms). */
+const IDLE_EXIT_MS = 60_000;
+
+/** A file gets 10 s plus 1 s per 100 kB before its worker is deemed stuck. */
+function timeoutFor(file: SourceFile): number {
+  return 10_000 + file.text.length / 100;
+}
+
+/** Files sent ahead to the worker, so it never waits for the main thread between files. */
+const PIPELINE_DEPTH = 16;
+
+export class Chunker {
+  private readonly distDir: string;
+  private readonly recycleAfterFiles: number;
+  private readonly log: Logger;
+  private worker: Worker | undefined;
+  /** Files given to the current worker. */
+  private filesSent = 0;
+  private heapTooBig = false;
+  private started = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ChunkerOptions = {}) {
+    this.distDir = options.distDir ?? __dirname;
+    this.recycleAfterFiles = options.recycleAfterFiles ?? RECYCLE_AFTER_FILES;
+    this.log = options.log ?? silentLogger;
+  }
+
+  /** How many workers have been started so far (recycling and crashes start new ones). */
+  get workersStarted(): number {
+    return this.started;
+  }
+
+  /** The chunks of each file, in the order given. Calls queue behind each other. */
+  chunk(files: SourceFile[]): Promise<Chunk[][]> {
+    const run = this.queue.then(() => this.chunkAll(files));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    clearTimeout(this.idleTimer);
+    await this.retire();
+  }
+
+  private async chunkAll(files: SourceFile[]): Promise<Chunk[][]> {
+    clearTimeout(this.idleTimer);
+    try {
+      return await this.parseAll(files);
+    } finally {
+      this.worker?.unref();
+      this.idleTimer = setTimeout(() => void this.retire(), IDLE_EXIT_MS).unref();
+    }
+  }
+
+  /**
+   * Streams the files through the worker, PIPELINE_DEPTH at a time. Replies come in order, so the oldest file without one
+   * is the file that crashed or hung a worker: it falls back to the text splitter and the files after it go to a new worker.
+   */
+  private parseAll(files: SourceFile[]): Promise<Chunk[][]> {
+    const results: Chunk[][] = new Array(files.length);
+    let pending: number[] = [];
+    let next = 0;
+    let done = 0;
+    return new Promise((resolve) => {
+      let worker: Worker | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const detach = () => {
+        clearTimeout(timer);
+        worker?.off('message', onMessage).off('error', onError).off('exit', onExit);
+        worker = undefined;
+      };
+      const fallBack = (index: number, reason: string) => {
+        this.log.warn(`chunker: ${files[index].path}: ${reason}; using the text splitter`);
+        results[index] = splitText(files[index]);
+        done++;
+      };
+      const pump = () => {
+        if (done === files.length) {
+          detach();
+          resolve(results);
+          return;
+        }
+        if (!worker) {
+          worker = this.workerForNextFiles();
+          worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+        }
+        while (pending.length < PIPELINE_DEPTH && next < files.length && !this.mustRecycle()) {
+          worker.postMessage({ file: files[next] });
+          pending.push(next++);
+          this.filesSent++;
+        }
+        clearTimeout(timer);
+        if (pending.length) timer = setTimeout(onTimeout, timeoutFor(files[pending[0]]));
+      };
+      const onMessage = (reply: ParseReply) => {
+        const index = pending.shift()!;
+        if ('error' in reply) fallBack(index, reply.error);
+        else {
+          results[index] = reply.chunks;
+          done++;
+        }
+        this.heapTooBig ||= reply.heapBytes > RECYCLE_AFTER_HEAP_BYTES;
+        if (pending.length === 0 && this.mustRecycle()) {
+          this.log.debug(`chunker: recycling the parse worker after ${this.filesSent} files, WASM heap ${Math.round(reply.heapBytes / 1048576)} MB`);
+          detach();
+          void this.retire();
+        }
+        pump();
+      };
+      const lose = (reason: string) => {
+        const lost = worker!;
+        detach();
+        this.drop(lost);
+        void lost.terminate();
+        fallBack(pending[0], reason);
+        next = pending[0] + 1;
+        pending = [];
+        pump();
+      };
+      const onError = (error: Error) => lose(`the parse worker failed (${error.message})`);
+      const onExit = (code: number) => lose(`the parse worker exited with code ${code}`);
+      const onTimeout = () => lose(`parsing took longer than ${Math.round(timeoutFor(files[pending[0]]) / 1000)} s`);
+      pump();
+    });
+  }
+
+  private mustRecycle(): boolean {
+    return this.filesSent >= this.recycleAfterFiles || this.heapTooBig;
+  }
+
+  private workerForNextFiles(): Worker {
+    if (!this.worker) {
+      const workerData: ParseWorkerData = { grammarsDir: join(this.distDir, 'grammars') };
+      this.worker = new Worker(join(this.distDir, 'parse-worker.js'), { workerData });
+      this.filesSent = 0;
+      this.heapTooBig = false;
+      this.started++;
+    }
+    this.worker.ref();
+    return this.worker;
+  }
+
+  private drop(worker: Worker): void {
+    if (this.worker === worker) this.worker = undefined;
+  }
+
+  private async retire(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+}

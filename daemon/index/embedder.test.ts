@@ -1,0 +1,114 @@
+// The embedder with the real built-in model (run `npm run build` first: it generates dist/model/).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadEmbedder } from './embedder';
+
+const builtinModelDir = resolve('dist/model');
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i], 0);
+
+let tmp: string;
+before(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'ccc-embedder-'));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('built-in model', () => {
+  test('loads and embeds with every network call made to throw', () => {
+    const blockNetwork = join(tmp, 'block-network.cjs');
+    writeFileSync(blockNetwork, `
+      const blocked = () => { throw new Error('network blocked by test'); };
+      for (const mod of [require('node:net'), require('node:tls')]) { mod.connect = blocked; mod.createConnection = blocked; }
+      require('node:net').Socket.prototype.connect = blocked;
+      for (const mod of [require('node:http'), require('node:https')]) { mod.request = blocked; mod.get = blocked; }
+      globalThis.fetch = blocked;
+    `);
+    const child = join(tmp, 'embed-offline.ts');
+    writeFileSync(child, `
+      import { loadEmbedder } from ${JSON.stringify(resolve(__dirname, 'embedder'))};
+      (async () => {
+        let fetchBlocked = false;
+        try { await fetch('http://127.0.0.1:9/'); } catch { fetchBlocked = true; }
+        const embedder = await loadEmbedder('builtin', { home: ${JSON.stringify(tmp)}, batchSize: 4, builtinModelDir: ${JSON.stringify(builtinModelDir)} });
+        const vectors = await embedder.embed(['read a json file', 'parse the config']);
+        await embedder.close();
+        console.log(JSON.stringify({ fetchBlocked, modelId: embedder.modelId, lengths: vectors.map((v) => v.length) }));
+      })().catch((error) => { console.error(error); process.exit(1); });
+    `);
+    const output = execFileSync(process.execPath, ['--require', blockNetwork, '--import', 'tsx', child], { encoding: 'utf8' });
+    const result = JSON.parse(output.trim().split('\n').pop()!);
+    assert.deepEqual(result, { fetchBlocked: true, modelId: 'builtin-glove100-v1', lengths: [100, 100] });
+  });
+
+  test('gives 100-d unit vectors and ranks the matching snippet first', async () => {
+    const embedder = await loadEmbedder('builtin', { home: tmp, batchSize: 2, builtinModelDir });
+    assert.equal(embedder.dimension, 100);
+    const [query, match, unrelated, noWords] = await embedder.embed([
+      'read a json file',
+      'function loadConfig(path) { return JSON.parse(fs.readFileSync(path)) }',
+      'function slugify(title) { return title.toLowerCase().replace(/\\s+/g, "-") }',
+      '{}();',
+    ]);
+    for (const v of [query, match, unrelated]) assert.ok(Math.abs(cosine(v, v) - 1) < 1e-5);
+    assert.ok(cosine(query, match) > cosine(query, unrelated) + 0.1, `${cosine(query, match)} vs ${cosine(query, unrelated)}`);
+    assert.ok(noWords.every((x) => x === 0), 'a text of punctuation only has no direction');
+    // Batching must not change a text's vector.
+    const [alone] = await embedder.embed(['read a json file']);
+    assert.ok(cosine(alone, query) > 0.9999);
+    await embedder.close();
+  });
+
+  test('a missing built-in model names the fix', async () => {
+    await assert.rejects(
+      loadEmbedder('builtin', { home: tmp, batchSize: 8, builtinModelDir: join(tmp, 'nowhere') }),
+      /npm run build/,
+    );
+  });
+});
+
+describe('Hugging Face model id', () => {
+  let server: Server;
+  const requests: string[] = [];
+  before(async () => {
+    // Serves the built-in model folder the way the hub does: /<org>/<name>/resolve/<revision>/<file>.
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      const match = /^\/test-org\/tiny-model\/resolve\/main\/(.+)$/.exec(req.url ?? '');
+      const file = match && join(builtinModelDir, decodeURIComponent(match[1]));
+      if (!file || !file.startsWith(builtinModelDir) || !existsSync(file) || statSync(file).isDirectory()) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    process.env.CCC_HF_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    delete process.env.CCC_HF_ENDPOINT;
+    server.close();
+  });
+
+  test('downloads once into CCC_HOME/models, then loads with the server gone', async () => {
+    const home = join(tmp, 'hf-home');
+    const first = await loadEmbedder('test-org/tiny-model', { home, batchSize: 8 });
+    assert.equal(first.modelId, 'hf:test-org/tiny-model:100');
+    const [online] = await first.embed(['open a socket']);
+    await first.close();
+    assert.ok(requests.some((r) => r.includes('/onnx/model_quantized.onnx')), requests.join('\n'));
+    assert.ok(existsSync(join(home, 'models', 'test-org', 'tiny-model', 'onnx', 'model_quantized.onnx')));
+
+    await new Promise<void>((done) => server.close(() => done()));
+    const second = await loadEmbedder('test-org/tiny-model', { home, batchSize: 8 });
+    const [offline] = await second.embed(['open a socket']);
+    await second.close();
+    assert.ok(cosine(online, offline) > 0.9999);
+  });
+});

@@ -1,0 +1,132 @@
+// Turns chunk texts into unit vectors with a transformers.js feature-extraction model: the built-in static model that the build
+// generates into dist/model/, a local model folder, or a Hugging Face model id downloaded once into CCC_HOME/models.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { FeatureExtractionPipeline } from '@huggingface/transformers';
+import { homePaths } from '../paths';
+
+export interface Embedder {
+  /** Names the model and its vectors: stores and the embedding cache are keyed by it. */
+  modelId: string;
+  dimension: number;
+  /** One unit vector per text, in order; a text with no known word gets the zero vector. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export interface EmbedderOptions {
+  home: string;
+  batchSize: number;
+  /** Where the built-in model lives; defaults to `model/` beside the bundle (dist/model). */
+  builtinModelDir?: string;
+}
+
+type Transformers = typeof import('@huggingface/transformers');
+type Dtype = 'q8' | 'fp32';
+
+interface ModelSource {
+  /** What transformers.js is asked for: a folder name under `modelRoot`, or a hub id. */
+  name: string;
+  modelRoot: string;
+  remote: boolean;
+  modelId: (dimension: number) => string;
+}
+
+function sourceFor(model: string, options: EmbedderOptions): ModelSource {
+  if (model === 'builtin') {
+    const dir = options.builtinModelDir ?? join(__dirname, 'model');
+    const id = builtinModelId(dir);
+    return { name: basename(dir), modelRoot: dirname(dir), remote: false, modelId: () => id };
+  }
+  if (isAbsolute(model)) {
+    if (!existsSync(join(model, 'config.json'))) throw new Error(`embedding.model: ${model} is not a model folder (no config.json)`);
+    return { name: basename(model), modelRoot: dirname(model), remote: false, modelId: (d) => `local:${model}:${d}` };
+  }
+  const models = homePaths(options.home).models;
+  return { name: model, modelRoot: models, remote: true, modelId: (d) => `hf:${model}:${d}` };
+}
+
+function builtinModelId(dir: string): string {
+  const configFile = join(dir, 'config.json');
+  if (!existsSync(configFile)) throw new Error(`The built-in model is missing at ${dir}: rebuild ccc (npm run build)`);
+  const id = JSON.parse(readFileSync(configFile, 'utf8')).ccc_model_id;
+  if (typeof id !== 'string') throw new Error(`${configFile} has no ccc_model_id: rebuild ccc (npm run build)`);
+  return id;
+}
+
+function transformers(): Transformers {
+  // The CommonJS build: esbuild bundles it into the daemon; its ESM build would need import.meta.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@huggingface/transformers') as Transformers;
+}
+
+// transformers.js keeps its settings in one global `env`, so loads take turns.
+let loading: Promise<unknown> = Promise.resolve();
+
+export function loadEmbedder(model: string, options: EmbedderOptions): Promise<Embedder> {
+  const next = loading.then(() => load(model, options));
+  loading = next.catch(() => undefined);
+  return next;
+}
+
+async function load(model: string, options: EmbedderOptions): Promise<Embedder> {
+  const source = sourceFor(model, options);
+  const { env, pipeline } = transformers();
+  env.allowLocalModels = true;
+  env.allowRemoteModels = source.remote;
+  env.localModelPath = source.modelRoot;
+  env.cacheDir = source.modelRoot;
+  env.useFSCache = source.remote;
+  const endpoint = process.env.CCC_HF_ENDPOINT || process.env.HF_ENDPOINT;
+  if (source.remote && endpoint) env.remoteHost = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
+
+  const extractor = await openPipeline(pipeline, source, model);
+  const probe = await extractor('probe', { pooling: 'mean', normalize: false });
+  const dimension = probe.dims[probe.dims.length - 1];
+  const batchSize = Math.max(1, options.batchSize);
+  return {
+    modelId: source.modelId(dimension),
+    dimension,
+    async embed(texts) {
+      // A batch is padded to its longest text, so texts of similar length go together.
+      const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+      const out: Float32Array[] = new Array(texts.length);
+      for (let start = 0; start < order.length; start += batchSize) {
+        const batch = order.slice(start, start + batchSize);
+        const output = await extractor(batch.map((i) => texts[i]), { pooling: 'mean', normalize: false });
+        const data = output.data as Float32Array;
+        batch.forEach((textIndex, row) => (out[textIndex] = unit(data.subarray(row * dimension, (row + 1) * dimension))));
+        output.dispose();
+      }
+      return out;
+    },
+    close: () => extractor.dispose(),
+  };
+}
+
+/** int8 weights where the model has them (smaller, faster on a CPU), else float32. */
+async function openPipeline(pipeline: Transformers['pipeline'], source: ModelSource, model: string): Promise<FeatureExtractionPipeline> {
+  const dtypes: Dtype[] = source.remote || existsSync(join(source.modelRoot, source.name, 'onnx', 'model_quantized.onnx')) ? ['q8', 'fp32'] : ['fp32'];
+  let lastError: unknown;
+  for (const dtype of dtypes) {
+    try {
+      return (await pipeline('feature-extraction', source.name, { dtype })) as FeatureExtractionPipeline;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  const reason = lastError instanceof Error ? lastError.message.split('\n')[0] : String(lastError);
+  const hint = source.remote ? ' (a hub model is downloaded once into CCC_HOME/models: be online, or set HF_ENDPOINT to a mirror)' : '';
+  throw new Error(`Cannot load embedding model "${model}": ${reason}${hint}`);
+}
+
+/** A copy scaled to length 1; the zero vector (a text with no known word) stays zero rather than NaN. */
+function unit(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (const x of vector) sum += x * x;
+  const out = new Float32Array(vector);
+  if (sum === 0) return out;
+  const scale = 1 / Math.sqrt(sum);
+  for (let k = 0; k < out.length; k++) out[k] *= scale;
+  return out;
+}

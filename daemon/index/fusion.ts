@@ -1,0 +1,37 @@
+// Fuses the keyword (BM25) and vector top-k lists of a hybrid search into one ranking.
+// A normalised weighted sum rather than reciprocal rank fusion: RRF flattens score gaps, so a chunk that is the only
+// exact match of an identifier (a huge BM25 lead) would lose to chunks that are middling on both sides.
+
+/** Tuning knobs, to be fitted on the CoSQA dev set (`/work/shared/eval/cosqa/`). */
+export const FUSION = {
+  keywordWeight: 0.5,
+  vectorWeight: 0.5,
+  /** Candidates taken from each side before fusing, before the per-file cap and paging. */
+  candidates: 200,
+};
+
+export interface Scored {
+  slot: number;
+  score: number;
+}
+
+/**
+ * Keyword scores are divided by the best one (so the top BM25 hit counts 1); vector scores are cosines clamped to [0, 1].
+ * A chunk missing from one list scores 0 there. Returns best first, scores in [0, 1].
+ */
+export function fuse(keyword: Scored[], vector: Scored[]): Scored[] {
+  const best = keyword.length > 0 ? keyword[0].score : 1;
+  const fused = new Map<number, number>();
+  for (const hit of keyword) fused.set(hit.slot, (FUSION.keywordWeight * hit.score) / best);
+  for (const hit of vector) {
+    fused.set(hit.slot, (fused.get(hit.slot) ?? 0) + FUSION.vectorWeight * Math.max(0, hit.score));
+  }
+  const total = FUSION.keywordWeight + FUSION.vectorWeight;
+  return [...fused].map(([slot, score]) => ({ slot, score: score / total })).sort((a, b) => b.score - a.score);
+}
+
+/** Keyword-only scores on the same scale: the best hit 1. */
+export function normaliseKeyword(keyword: Scored[]): Scored[] {
+  const best = keyword.length > 0 ? keyword[0].score : 1;
+  return keyword.map((hit) => ({ slot: hit.slot, score: hit.score / best }));
+}

@@ -1,0 +1,389 @@
+// One project root: its store of record, the search index built from it, its watcher and its state.
+// Passes run one at a time; requests that arrive while one runs are merged into the single pass queued after it.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { ResponseError } from 'vscode-jsonrpc';
+import type { Logger } from '../log';
+import { projectIndexDir } from '../paths';
+import {
+  DEFAULT_SEARCH_LIMIT,
+  ErrorCodes,
+  MAX_SEARCH_LIMIT,
+  SEARCH_MODES,
+  type IndexChangedParams,
+  type IndexProgress,
+  type IndexResult,
+  type ProjectState,
+  type ProjectStatus,
+  type ProjectSummary,
+  type SearchFilters,
+  type SearchHit,
+  type SearchMode,
+  type SearchParams,
+  type SearchResult,
+  type SimilarParams,
+} from '../protocol';
+import type { Chunker } from './chunker';
+import type { Embedder } from './embedder';
+import type { EmbeddingCache } from './embedding-cache';
+import { runIndexPass, type ProgressSink } from './indexer';
+import { SearchIndex, type SearchQuery } from './search-index';
+import { ChunkStore } from './store';
+import type { ProjectFilter } from './walker';
+import { ProjectWatcher } from './watcher';
+
+/** The parts every project shares: one model, one embedding cache, one parser worker per daemon. */
+export interface Engine {
+  embedder: Embedder;
+  cache: EmbeddingCache;
+  chunker: Chunker;
+}
+
+export interface ProjectOptions {
+  root: string;
+  home: string;
+  log: Logger;
+  engine: () => Promise<Engine>;
+  onChanged: (change: IndexChangedParams) => void;
+}
+
+interface Loaded {
+  engine: Engine;
+  store: ChunkStore;
+  searchIndex: SearchIndex;
+}
+
+/** Requests merged into one pass: `paths` null means the whole project. */
+interface PendingPass {
+  paths: Set<string> | null;
+  force: boolean;
+  sinks: ProgressSink[];
+  done: Promise<IndexResult>;
+  settle: (result: IndexResult | Error) => void;
+}
+
+export interface IndexRequestOptions {
+  paths?: string[];
+  force?: boolean;
+}
+
+const MAX_QUERY_BYTES = 10 * 1024;
+const DEFAULT_MAX_PER_FILE = 3;
+
+export class Project {
+  private state: ProjectState = 'notIndexed';
+  private error: string | undefined;
+  private progress: IndexProgress | undefined;
+  private loading: Promise<Loaded> | null = null;
+  private loaded: Loaded | null = null;
+  private running: Promise<void> | null = null;
+  private pending: PendingPass | null = null;
+  private filter: ProjectFilter | null = null;
+  private watcher: ProjectWatcher | null = null;
+  private closing = false;
+
+  constructor(private readonly options: ProjectOptions) {}
+
+  get root(): string {
+    return this.options.root;
+  }
+
+  get busy(): boolean {
+    return this.state === 'loading' || this.running !== null;
+  }
+
+  get watching(): boolean {
+    return this.watcher?.running ?? false;
+  }
+
+  summary(): ProjectSummary {
+    return {
+      root: this.root,
+      state: this.state,
+      files: this.loaded?.store.files().size ?? 0,
+      chunks: this.loaded?.store.chunkCount ?? 0,
+    };
+  }
+
+  async status(): Promise<ProjectStatus> {
+    const { store, engine } = await this.load();
+    const languages: Record<string, number> = {};
+    for (const record of store.files().values()) {
+      languages[record.language] = (languages[record.language] ?? 0) + record.chunkIds.length;
+    }
+    return {
+      ...this.summary(),
+      languages,
+      indexBytes: store.sizeOnDisk(),
+      model: engine.embedder.modelId,
+      dimension: engine.embedder.dimension,
+      lastIndexedAt: store.lastIndexedAt,
+      ...(this.state === 'indexing' && this.progress ? { progress: this.progress } : {}),
+      ...(this.state === 'error' && this.error ? { error: this.error } : {}),
+    };
+  }
+
+  /** Runs a pass, or joins the one queued behind the running pass (then `waited` is true). */
+  async index(request: IndexRequestOptions, sink: ProgressSink): Promise<IndexResult> {
+    await this.load();
+    const waited = this.running !== null;
+    const pass = (this.pending ??= newPendingPass());
+    if (request.force) pass.force = true;
+    if (!request.paths || request.force) pass.paths = null;
+    else if (pass.paths) for (const path of request.paths) pass.paths.add(path);
+    pass.sinks.push(sink);
+    this.drain();
+    return { ...(await pass.done), waited };
+  }
+
+  async search(params: SearchParams, sink: ProgressSink): Promise<SearchResult> {
+    const started = Date.now();
+    const query = checkQuery(params.query);
+    const mode = checkMode(params.mode);
+    const { loaded, indexedFirst } = await this.loadIndexed(sink);
+    const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query]))[0];
+    const results = await loaded.searchIndex.search({ text: query, vector, mode, ...checkPaging(params), ...filters(params) });
+    return { query, mode, tookMs: Date.now() - started, results, indexedFirst, indexing: this.running !== null };
+  }
+
+  /** Chunks like the given lines of a file (the chunk itself left out) or like a piece of code. */
+  async similar(params: SimilarParams): Promise<SearchResult> {
+    const started = Date.now();
+    const { loaded, indexedFirst } = await this.loadIndexed(() => {});
+    const { text, exclude, label } = await this.similarSource(params, loaded);
+    const vector = (await loaded.engine.embedder.embed([text]))[0];
+    const results: SearchHit[] = await loaded.searchIndex.search({
+      text: '', vector, mode: 'semantic', ...checkPaging(params), ...filters(params), exclude,
+    });
+    return { query: label, mode: 'semantic', tookMs: Date.now() - started, results, indexedFirst, indexing: this.running !== null };
+  }
+
+  /** Stops the watcher, lets the running pass end at its next batch, and flushes the store. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.watcher?.close();
+    this.watcher = null;
+    await this.running;
+    const loaded = await this.loading?.catch(() => null);
+    await loaded?.store.close();
+  }
+
+  /** Closes the project and deletes its stored index. */
+  async destroy(): Promise<void> {
+    await this.close();
+    await ChunkStore.destroy(this.indexDir());
+  }
+
+  private indexDir(): string {
+    return projectIndexDir(this.options.home, this.root);
+  }
+
+  private load(): Promise<Loaded> {
+    if (this.closing) return Promise.reject(new ResponseError(ErrorCodes.ShuttingDown, `${this.root} is being closed; retry in a moment`));
+    this.loading ??= this.open().catch((error) => {
+      this.loading = null;
+      this.setState('error', oneLine(error));
+      throw error;
+    });
+    return this.loading;
+  }
+
+  private async open(): Promise<Loaded> {
+    this.setState('loading');
+    const engine = await this.options.engine();
+    const model = { modelId: engine.embedder.modelId, dimension: engine.embedder.dimension };
+    const store = await ChunkStore.open(this.indexDir(), model, this.options.log);
+    const searchIndex = await buildSearchIndex(store, model.dimension);
+    this.loaded = { engine, store, searchIndex };
+    this.options.log.info(`project ${this.root}: loaded ${store.files().size} files, ${store.chunkCount} chunks`);
+    this.setState(store.lastIndexedAt === null ? 'notIndexed' : 'ready');
+    if (store.rebuiltReason) {
+      this.options.log.warn(`project ${this.root}: index dropped (${store.rebuiltReason}); running a full pass`);
+      setImmediate(() => this.index({}, () => {}).catch((error) => this.options.log.warn(`rebuild of ${this.root} failed: ${oneLine(error)}`)));
+    } else if (store.lastIndexedAt !== null) {
+      setImmediate(() => void this.startWatcher());
+    }
+    return this.loaded;
+  }
+
+  /** The loaded project, indexed first when it never was. */
+  private async loadIndexed(sink: ProgressSink): Promise<{ loaded: Loaded; indexedFirst: boolean }> {
+    const loaded = await this.load();
+    if (loaded.store.lastIndexedAt !== null) return { loaded, indexedFirst: false };
+    await this.index({}, sink);
+    return { loaded: await this.load(), indexedFirst: true };
+  }
+
+  /** Starts the pending pass unless one is running; when that one ends, the next pending pass starts. */
+  private drain(): void {
+    if (this.running || !this.pending) return;
+    const pass = this.pending;
+    this.pending = null;
+    this.running = this.execute(pass).then(pass.settle, pass.settle).finally(() => {
+      this.running = null;
+      this.drain();
+    });
+  }
+
+  private async execute(pass: PendingPass): Promise<IndexResult> {
+    let loaded = await this.load();
+    if (pass.force) loaded = await this.dropIndex(loaded);
+    this.setState('indexing');
+    const sink: ProgressSink = (progress) => {
+      this.progress = progress;
+      for (const each of pass.sinks) each(progress);
+      if (progress.kind === 'report') this.notify(progress.percentage);
+    };
+    try {
+      const { result, filter } = await runIndexPass(
+        { root: this.root, log: this.options.log, ...loaded, ...loaded.engine, shouldStop: () => this.closing },
+        { paths: pass.paths ? [...pass.paths] : undefined },
+        sink,
+      );
+      // Stamps the pass even when it changed nothing, so a project with no files counts as indexed.
+      if (!pass.paths) await loaded.store.apply([]);
+      this.filter = filter;
+      this.progress = undefined;
+      this.setState('ready');
+      this.options.log.info(`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
+      void this.startWatcher();
+      return result;
+    } catch (error) {
+      this.progress = undefined;
+      this.setState('error', oneLine(error));
+      throw error;
+    }
+  }
+
+  /** `force`: an empty store and search index, rebuilt by the pass that follows. */
+  private async dropIndex(loaded: Loaded): Promise<Loaded> {
+    await loaded.store.close();
+    await ChunkStore.destroy(this.indexDir());
+    const dimension = loaded.engine.embedder.dimension;
+    const store = await ChunkStore.open(this.indexDir(), { modelId: loaded.engine.embedder.modelId, dimension }, this.options.log);
+    this.loaded = { engine: loaded.engine, store, searchIndex: await SearchIndex.create(dimension) };
+    this.loading = Promise.resolve(this.loaded);
+    return this.loaded;
+  }
+
+  private async startWatcher(): Promise<void> {
+    if (this.watcher || this.closing) return;
+    const watcher = new ProjectWatcher({
+      root: this.root,
+      home: this.options.home,
+      log: this.options.log,
+      accepts: (relPath, isDir) => this.filter?.accepts(relPath, isDir) ?? true,
+      onChanges: (paths, rulesChanged) => {
+        this.index(rulesChanged ? {} : { paths }, () => {}).catch((error) =>
+          this.options.log.warn(`indexing changes in ${this.root} failed: ${oneLine(error)}`),
+        );
+      },
+    });
+    this.watcher = watcher;
+    await watcher.start();
+  }
+
+  private async similarSource(params: SimilarParams, loaded: Loaded): Promise<{ text: string; exclude?: SearchQuery['exclude']; label: string }> {
+    if (typeof params.code === 'string') {
+      const code = params.code.trim();
+      if (!code) throw invalid('code is empty: pass the code to find similar chunks for');
+      return { text: code.slice(0, MAX_QUERY_BYTES), label: firstLine(code) };
+    }
+    const { path, startLine, endLine } = params;
+    if (typeof path !== 'string' || !path) throw invalid('give either code or a path with startLine and endLine');
+    if (!Number.isInteger(startLine) || !Number.isInteger(endLine) || startLine! < 1 || endLine! < startLine!) {
+      throw invalid(`startLine and endLine must be line numbers with 1 <= startLine <= endLine (got ${startLine}-${endLine})`);
+    }
+    const rel = relative(this.root, isAbsolute(path) ? path : join(this.root, path)).split(sep).join('/');
+    const label = `${rel}:${startLine}-${endLine}`;
+    const record = loaded.store.files().get(rel);
+    const overlapping = (record?.chunkIds ?? [])
+      .map((id) => loaded.store.getChunk(id))
+      .filter((chunk) => chunk !== undefined && chunk.startLine <= endLine! && chunk.endLine >= startLine!);
+    if (overlapping.length > 0) {
+      const text = overlapping.map((chunk) => chunk!.content).join('\n').slice(0, MAX_QUERY_BYTES);
+      return { text, exclude: { path: rel, startLine: startLine!, endLine: endLine! }, label };
+    }
+    const text = await readFile(join(this.root, rel), 'utf8').catch(() => {
+      throw invalid(`cannot read ${rel}: give a file inside ${this.root}`);
+    });
+    const lines = text.split('\n').slice(startLine! - 1, endLine!).join('\n').trim();
+    if (!lines) throw invalid(`${label} holds no text`);
+    return { text: lines.slice(0, MAX_QUERY_BYTES), exclude: { path: rel, startLine: startLine!, endLine: endLine! }, label };
+  }
+
+  private setState(state: ProjectState, error?: string): void {
+    this.state = state;
+    this.error = error;
+    this.notify();
+  }
+
+  private notify(percentage?: number): void {
+    const change: IndexChangedParams = { ...this.summary(), ...(percentage !== undefined ? { percentage } : {}) };
+    if (this.error) change.error = this.error;
+    this.options.onChanged(change);
+  }
+}
+
+function newPendingPass(): PendingPass {
+  let settle!: (result: IndexResult | Error) => void;
+  const done = new Promise<IndexResult>((resolve, reject) => {
+    settle = (result) => (result instanceof Error ? reject(result) : resolve(result));
+  });
+  // A pass nobody awaits (the watcher's) must not crash the daemon when it fails.
+  done.catch(() => undefined);
+  return { paths: new Set(), force: false, sinks: [], done, settle };
+}
+
+async function buildSearchIndex(store: ChunkStore, dimension: number): Promise<SearchIndex> {
+  const searchIndex = await SearchIndex.create(dimension);
+  await searchIndex.add([...store.chunks()]);
+  return searchIndex;
+}
+
+function invalid(message: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, message);
+}
+
+function checkQuery(query: unknown): string {
+  const text = typeof query === 'string' ? query.trim() : '';
+  if (!text) throw invalid('query is empty: type what you are looking for');
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_QUERY_BYTES) throw invalid(`query is too long (${bytes} bytes): keep it under ${MAX_QUERY_BYTES} bytes`);
+  return text;
+}
+
+function checkMode(mode: unknown): SearchMode {
+  if (mode === undefined) return 'hybrid';
+  if (!SEARCH_MODES.includes(mode as SearchMode)) throw invalid(`mode must be one of ${SEARCH_MODES.join(', ')} (got ${JSON.stringify(mode)})`);
+  return mode as SearchMode;
+}
+
+/** Out-of-range values are refused, not clamped, so a caller learns that its limit was not honoured. */
+function checkPaging(params: { limit?: number; offset?: number; maxPerFile?: number }): { limit: number; offset: number; maxPerFile: number } {
+  const { limit = DEFAULT_SEARCH_LIMIT, offset = 0, maxPerFile = DEFAULT_MAX_PER_FILE } = params;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
+    throw invalid(`limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT} (got ${JSON.stringify(limit)})`);
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw invalid(`offset must be a whole number >= 0 (got ${JSON.stringify(offset)})`);
+  if (!Number.isInteger(maxPerFile) || maxPerFile < 0) throw invalid(`maxPerFile must be a whole number >= 0 (got ${JSON.stringify(maxPerFile)})`);
+  return { limit, offset, maxPerFile };
+}
+
+function filters(params: SearchFilters): Required<SearchFilters> {
+  const list = (value: unknown, name: string): string[] => {
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw invalid(`${name} must be a list of strings`);
+    return value;
+  };
+  return { languages: list(params.languages, 'languages'), paths: list(params.paths, 'paths') };
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0];
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}

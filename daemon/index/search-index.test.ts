@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { ErrorCodes, type SearchMode } from '../protocol';
+import { codeTokens } from './code-tokenizer';
+import { SearchIndex, type SearchQuery } from './search-index';
+import type { StoredChunk } from './store';
+
+const DIM = 64;
+
+/** A bag-of-words embedding: each token a fixed pseudo-random direction, so texts sharing words are close. */
+function embed(text: string): Float32Array {
+  const v = new Float32Array(DIM);
+  for (const token of codeTokens(text)) {
+    const bytes = createHash('sha256').update(token).digest();
+    for (let i = 0; i < DIM; i++) v[i] += (bytes[i % 32] - 127.5) / 127.5;
+  }
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
+
+let nextId = 1;
+function chunk(path: string, language: string, startLine: number, symbol: string, content: string): StoredChunk {
+  return {
+    id: String(nextId++), path, language, startLine, endLine: startLine + content.split('\n').length - 1, symbol, content,
+    hash: createHash('sha256').update(content).digest('hex'), vector: embed(`${symbol} ${content}`),
+  };
+}
+
+function corpus(): StoredChunk[] {
+  const chunks = [
+    chunk('src/config/parse-config.ts', 'typescript', 1, 'function parseJsonConfig',
+      'export function parseJsonConfig(text: string): Config {\n  const raw = JSON.parse(text);\n  return validateConfig(raw);\n}'),
+    chunk('src/config/parse-config.ts', 'typescript', 10, 'function validateConfig',
+      'function validateConfig(raw: unknown): Config {\n  if (typeof raw !== "object") throw new Error("config must be an object");\n  return raw as Config;\n}'),
+    chunk('src/server/handler.ts', 'typescript', 1, 'function handleReload',
+      'async function handleReload(path: string) {\n  // parse json config again: parseJsonConfig reads the json config text\n  const config = parseJsonConfig(await readFile(path, "utf8"));\n  const again = parseJsonConfig(await readFile(path + ".local", "utf8"));\n  return merge(config, again);\n}'),
+    chunk('src/server/handler.ts', 'typescript', 20, 'function handleRequest',
+      'function handleRequest(req: Request) {\n  const body = parseBody(req);\n  return respond(body);\n}'),
+    chunk('lib/util.py', 'python', 1, 'def load_json_file', 'def load_json_file(path):\n    with open(path) as f:\n        return json.load(f)'),
+    chunk('lib/util.py', 'python', 10, 'def slugify', 'def slugify(text):\n    return re.sub(r"[^a-z0-9]+", "-", text.lower())'),
+    chunk('lib/net/client.py', 'python', 1, 'class HttpClient', 'class HttpClient:\n    def get(self, url):\n        return requests.get(url, timeout=10)'),
+  ];
+  // Filler: many chunks in a few files, all about requests and handlers, so per-file caps and paging matter.
+  const topics = ['request', 'handler', 'retry', 'timeout', 'socket', 'buffer', 'stream', 'cache'];
+  for (let f = 0; f < 12; f++) {
+    for (let c = 0; c < 6; c++) {
+      const a = topics[(f + c) % topics.length];
+      const b = topics[(f * 3 + c) % topics.length];
+      chunks.push(chunk(`src/feature${f}/module${f}.ts`, 'typescript', c * 10 + 1, `function ${a}${b}${c}`,
+        `function ${a}${b}${c}(input: string) {\n  // the ${a} uses a ${b} per request handler\n  return process${a}(input, ${c});\n}`));
+    }
+  }
+  return chunks;
+}
+
+async function built(): Promise<SearchIndex> {
+  const index = await SearchIndex.create(DIM);
+  await index.add(corpus());
+  return index;
+}
+
+function query(text: string, mode: SearchMode, more: Partial<SearchQuery> = {}): SearchQuery {
+  return { text, vector: embed(text), mode, limit: 10, offset: 0, maxPerFile: 3, ...more };
+}
+
+test('an exact identifier query ranks its definition first, in keyword and hybrid mode', async () => {
+  const index = await built();
+  assert.equal(index.count, corpus().length);
+  for (const mode of ['keyword', 'hybrid'] as const) {
+    const hits = index.search(query('parseJsonConfig', mode));
+    assert.equal(hits[0].symbol, 'function parseJsonConfig', `${mode}: ${hits.map((h) => h.symbol).join(', ')}`);
+    assert.equal(hits[0].path, 'src/config/parse-config.ts');
+    assert.equal(hits[0].startLine, 1);
+    assert.ok(hits[0].score > 0 && hits[0].score <= 1);
+    for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score, 'ordered by score');
+  }
+  const words = index.search(query('parse json config', 'keyword'));
+  assert.ok(words.slice(0, 2).some((h) => h.symbol === 'function parseJsonConfig'), 'identifier parts match words');
+});
+
+test('semantic mode ranks by vector and needs a vector', async () => {
+  const index = await built();
+  const hits = index.search(query('load json file path open', 'semantic'));
+  assert.equal(hits[0].symbol, 'def load_json_file');
+  assert.throws(() => index.search({ ...query('x', 'semantic'), vector: null }), (e: { code?: number }) => e.code === ErrorCodes.InvalidParams);
+  const keywordOnly = index.search({ ...query('slugify', 'hybrid'), vector: null });
+  assert.equal(keywordOnly[0].symbol, 'def slugify', 'hybrid without a vector falls back to keywords');
+});
+
+test('language and path filters return only matching chunks, in every mode', async () => {
+  const index = await built();
+  for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+    const python = index.search(query('json request get', mode, { languages: ['python'] }));
+    assert.ok(python.length > 0);
+    assert.ok(python.every((h) => h.language === 'python'), `${mode}: python only`);
+
+    const server = index.search(query('request handler config', mode, { paths: ['src/server/**'] }));
+    assert.ok(server.length > 0);
+    assert.ok(server.every((h) => h.path.startsWith('src/server/')), `${mode}: src/server/** only`);
+
+    const py = index.search(query('json request get', mode, { paths: ['*.py'] }));
+    assert.deepEqual([...new Set(py.map((h) => h.path))].sort(), ['lib/net/client.py', 'lib/util.py']);
+
+    const inexact = index.search(query('request handler', mode, { paths: ['src/**/module1*.ts', 'lib/*.py'], maxPerFile: 0, limit: 100 }));
+    assert.ok(inexact.some((h) => h.path === 'src/feature1/module1.ts') && inexact.some((h) => h.path === 'src/feature10/module10.ts'));
+    assert.ok(inexact.every((h) => /^src\/.*module1[^/]*\.ts$|^lib\/[^/]*\.py$/.test(h.path)), `${mode}: exact glob check`);
+
+    const file = index.search(query('request handler', mode, { paths: ['src/server/handler.ts'], languages: ['typescript'] }));
+    assert.ok(file.length > 0 && file.every((h) => h.path === 'src/server/handler.ts'), `${mode}: a plain file path`);
+
+    assert.deepEqual(index.search(query('request', mode, { languages: ['rust'] })), []);
+  }
+});
+
+test('offset pages do not overlap and maxPerFile caps hits per file', async () => {
+  const index = await built();
+  for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+    const all = index.search(query('request handler timeout', mode, { limit: 10, maxPerFile: 0 }));
+    const first = index.search(query('request handler timeout', mode, { limit: 5, maxPerFile: 0 }));
+    const second = index.search(query('request handler timeout', mode, { limit: 5, offset: 5, maxPerFile: 0 }));
+    assert.equal(all.length, 10);
+    assert.deepEqual([...first, ...second], all, `${mode}: two pages make the whole`);
+
+    const capped = index.search(query('request handler timeout', mode, { limit: 30, maxPerFile: 1 }));
+    assert.equal(new Set(capped.map((h) => h.path)).size, capped.length, `${mode}: one per file`);
+    const uncapped = index.search(query('request handler timeout', mode, { limit: 30, maxPerFile: 0 }));
+    assert.ok(uncapped.length > new Set(uncapped.map((h) => h.path)).size, `${mode}: without a cap files repeat`);
+  }
+});
+
+test('exclude drops the query chunk itself (find-similar)', async () => {
+  const index = await built();
+  const [target] = corpus().filter((c) => c.symbol === 'function handleReload');
+  const own = { ...query('', 'semantic'), vector: target.vector };
+  assert.equal(index.search(own)[0].symbol, 'function handleReload');
+  const similar = index.search({ ...own, exclude: { path: target.path, startLine: target.startLine + 1, endLine: target.startLine + 2 } });
+  assert.ok(similar.length > 0);
+  assert.ok(similar.every((h) => !(h.path === target.path && h.startLine === target.startLine)));
+});
+
+test('an invalid glob is an InvalidParams error with one line', async () => {
+  const index = await built();
+  for (const glob of ['src/[abc', '/etc/**', '../x/**', '  ', 'src/{a,b']) {
+    assert.throws(
+      () => index.search(query('request', 'hybrid', { paths: [glob] })),
+      (e: Error & { code?: number }) => e.code === ErrorCodes.InvalidParams && !e.message.includes('\n') && e.message.includes('path filter'),
+      glob,
+    );
+  }
+});
+
+test('removeFile drops a file from results; re-adding reuses its slots', async () => {
+  const index = await built();
+  const before = index.count;
+  index.removeFile('src/config/parse-config.ts');
+  assert.equal(index.count, before - 2);
+  for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+    assert.ok(index.search(query('parseJsonConfig validateConfig', mode, { limit: 100, maxPerFile: 0 })).every((h) => h.path !== 'src/config/parse-config.ts'));
+  }
+  await index.add([chunk('src/config/parse-config.ts', 'typescript', 1, 'function parseYamlConfig', 'export function parseYamlConfig(text: string) {}')]);
+  assert.equal(index.count, before - 1);
+  assert.equal(index.search(query('parseYamlConfig', 'hybrid'))[0].symbol, 'function parseYamlConfig');
+  assert.deepEqual(index.search(query('parseJsonConfig', 'keyword', { paths: ['src/config/**'] })).map((h) => h.symbol), ['function parseYamlConfig']);
+});
+
+test('searches are answered while a large add is building', async () => {
+  const index = await SearchIndex.create(DIM);
+  const many = Array.from({ length: 3000 }, (_, i) => chunk(`gen/f${i % 300}.ts`, 'typescript', i, `function gen${i}`, `function gen${i}() { return fetchRecord(${i}); }`));
+  const building = index.add(many);
+  let answeredDuring = -1;
+  setImmediate(() => {
+    answeredDuring = index.search(query('fetchRecord', 'keyword', { maxPerFile: 0, limit: 100 })).length;
+  });
+  await building;
+  assert.ok(answeredDuring > 0 && index.count === 3000, `a search between batches saw ${answeredDuring} hits`);
+});
+
+test('words that are Object.prototype keys are searchable', async () => {
+  const index = await SearchIndex.create(DIM);
+  await index.add([chunk('a.ts', 'typescript', 1, 'class Point', 'class Point {\n  constructor(x) { this.x = x; }\n  toString() { return String(this.x); }\n}')]);
+  for (const mode of ['keyword', 'hybrid'] as const) {
+    assert.equal(index.search(query('constructor toString', mode))[0]?.symbol, 'class Point', mode);
+    assert.equal(index.search(query('hasOwnProperty', mode)).length, mode === 'keyword' ? 0 : 1);
+  }
+});

@@ -1,0 +1,27 @@
+// The MCP server's requests to the daemon: one connection per call, as every short-lived front end does.
+import { withDaemon, type ClientOptions } from '../client';
+import {
+  IndexRequest,
+  SearchRequest,
+  StatusRequest,
+  type IndexParams,
+  type IndexResult,
+  type ProjectStatus,
+  type SearchParams,
+  type SearchResult,
+} from '../protocol';
+
+// Notices (a daemon restarted) go to stderr: stdout carries MCP messages only.
+const options: ClientOptions = { client: 'mcp', notify: (message) => process.stderr.write(`ccc: ${message}\n`) };
+
+export function searchProject(params: SearchParams): Promise<SearchResult> {
+  return withDaemon(options, (session) => session.connection.sendRequest(SearchRequest, params));
+}
+
+export function projectStatus(root: string): Promise<ProjectStatus> {
+  return withDaemon(options, (session) => session.connection.sendRequest(StatusRequest, { root }));
+}
+
+export function indexProject(params: IndexParams): Promise<IndexResult> {
+  return withDaemon(options, (session) => session.connection.sendRequest(IndexRequest, params));
+}

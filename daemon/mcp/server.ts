@@ -1,0 +1,80 @@
+// `ccc mcp`: an MCP server on stdio that lets coding agents search one project through the daemon.
+// One daemon connection per tool call; stdout carries MCP messages only.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+import { CLIENT_VERSION } from '../client';
+import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, SEARCH_MODES } from '../protocol';
+import { indexProject, projectStatus, searchProject } from './daemon-calls';
+import { indexResultText, searchResultText, statusText } from './tool-text';
+
+const SEARCH_DESCRIPTION = [
+  'Search this project\'s code by meaning and by keywords (local index; nothing leaves the machine).',
+  'Use it when you know what the code does but not what it is called: concept or intent queries ("where are retries handled",',
+  '"parse the config file", "validate user input"), unfamiliar codebases, or finding related code with different names.',
+  'Prefer grep for an exact string you already know (an error message, a full identifier) or when you need every occurrence.',
+  'Returns ranked chunks (whole functions/classes) as path:startLine-endLine, symbol, and the code.',
+  'Modes: hybrid (default, best overall), semantic (meaning only), keyword (BM25 over code-aware tokens).',
+  'The index is kept fresh by a file watcher; the first search of a never-indexed project builds the index first.',
+].join(' ');
+
+const STATUS_DESCRIPTION =
+  'Show the state of this project\'s search index: ready or indexing, file and chunk counts per language, model, last indexed time.';
+
+const REINDEX_DESCRIPTION = [
+  'Re-index the project now and wait for it to finish. Rarely needed: a watcher keeps the index fresh.',
+  'Use after large changes made outside the editor (branch switch, generated files) if results look stale; force=true rebuilds from scratch.',
+].join(' ');
+
+const searchInput = {
+  query: z.string().trim().min(1, 'query must not be empty: describe the code you are looking for'),
+  limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).optional()
+    .describe(`How many results (default ${DEFAULT_SEARCH_LIMIT}, at most ${MAX_SEARCH_LIMIT}).`),
+  offset: z.number().int().min(0).optional().describe('Skip this many results, to page through more.'),
+  languages: z.array(z.string()).optional().describe('Only these languages, e.g. ["typescript", "python"].'),
+  paths: z.array(z.string()).optional().describe('Only files matching any of these globs, relative to the project root, e.g. ["src/**"].'),
+  mode: z.enum(SEARCH_MODES as [string, ...string[]]).optional().describe('hybrid (default), semantic or keyword.'),
+};
+
+const reindexInput = {
+  force: z.boolean().optional().describe('Drop the stored index and rebuild it from scratch.'),
+};
+
+function text(body: string) {
+  return { content: [{ type: 'text' as const, text: body }] };
+}
+
+export function createMcpServer(root: string): McpServer {
+  const server = new McpServer({ name: 'ccc', version: CLIENT_VERSION });
+
+  server.registerTool('search', { description: SEARCH_DESCRIPTION, inputSchema: searchInput }, async (args) => {
+    const offset = args.offset ?? 0;
+    const result = await searchProject({
+      root,
+      query: args.query,
+      mode: args.mode as (typeof SEARCH_MODES)[number] | undefined,
+      limit: args.limit ?? DEFAULT_SEARCH_LIMIT,
+      offset,
+      languages: args.languages,
+      paths: args.paths,
+    });
+    return text(searchResultText(result, offset));
+  });
+
+  server.registerTool('index_status', { description: STATUS_DESCRIPTION }, async () => text(statusText(await projectStatus(root))));
+
+  server.registerTool('reindex', { description: REINDEX_DESCRIPTION, inputSchema: reindexInput }, async (args) =>
+    text(indexResultText(await indexProject({ root, force: args.force ?? false }))),
+  );
+
+  return server;
+}
+
+/** Serves until the agent closes stdin (the SDK's transport does not watch for that itself). */
+export async function serveMcp(root: string): Promise<void> {
+  const server = createMcpServer(root);
+  const stdinEnded = new Promise<void>((resolve) => process.stdin.once('end', resolve));
+  await server.connect(new StdioServerTransport());
+  await stdinEnded;
+  await server.close();
+}

@@ -1,0 +1,77 @@
+// One client's connection: JSON-RPC over its socket, the handshake, and LSP's shutdown/exit meaning "end this
+// connection only". Built on vscode-jsonrpc directly: vscode-languageserver's createConnection would exit the process.
+import type { Socket } from 'node:net';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ExitNotification, InitializeRequest, ShutdownRequest } from 'vscode-languageserver-protocol';
+import type { Logger } from '../log';
+import type { ClientKind, DaemonHandshake, HandshakeOptions } from '../protocol';
+import { createFrameGuard } from './frame-guard';
+
+export interface ServerIdentity {
+  version: string;
+  handshake: DaemonHandshake;
+}
+
+let nextId = 1;
+
+export class ClientConnection {
+  readonly id = nextId++;
+  readonly connection: MessageConnection;
+  kind: ClientKind | 'unknown' = 'unknown';
+  clientVersion = '';
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    identity: ServerIdentity,
+    private readonly log: Logger,
+    private readonly onClosed: (client: ClientConnection) => void,
+  ) {
+    socket.on('data', createFrameGuard((reason) => this.drop(reason)));
+    socket.on('error', (error) => log.debug(`${this.label} socket error: ${error.message}`));
+    socket.on('close', () => this.finish());
+    this.connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+    this.connection.onError(([error]) => this.drop(`unreadable message: ${error.message.split('\n')[0]}`));
+    this.connection.onClose(() => this.finish());
+    this.connection.onRequest(InitializeRequest.type, (params) => {
+      const options = (params.initializationOptions ?? {}) as Partial<HandshakeOptions>;
+      this.kind = options.client ?? 'unknown';
+      this.clientVersion = options.version ?? '';
+      log.info(`${this.label} initialize: client ${this.kind} ${this.clientVersion || '?'}, protocol ${options.protocol ?? '?'}`);
+      return {
+        capabilities: { experimental: { ccc: identity.handshake } },
+        serverInfo: { name: 'ccc', version: identity.version },
+      };
+    });
+    this.connection.onRequest(ShutdownRequest.type, () => {
+      log.info(`${this.label} shutdown: ending this connection only`);
+    });
+    this.connection.onNotification(ExitNotification.type, () => this.end());
+  }
+
+  get label(): string {
+    return `${this.kind}#${this.id}`;
+  }
+
+  listen(): void {
+    this.connection.listen();
+  }
+
+  /** Ends the connection gracefully: pending replies are flushed first. */
+  end(): void {
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 200).unref();
+  }
+
+  private drop(reason: string): void {
+    this.log.warn(`${this.label} closed: ${reason}`);
+    this.socket.destroy();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.dispose();
+    this.onClosed(this);
+  }
+}

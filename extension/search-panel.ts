@@ -1,0 +1,119 @@
+// Hosts the search panel (a webview view): answers its searches, opens what it picks, and keeps its state line current.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { FromPanel, PanelHit, SearchRequestMessage, ToPanel } from '../webview/messages';
+import type { Ctx } from './ctx';
+import { openHit } from './open-hit';
+import { searchFolders } from './search';
+
+export const SEARCH_PANEL_ID = 'ccc.searchPanel';
+
+export class SearchPanel implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  /** Messages sent before the panel's script said it is ready. */
+  private pending: ToPanel[] = [];
+  private ready = false;
+
+  constructor(private readonly ctx: Ctx) {
+    ctx.push(ctx.onDidChange(() => this.post({ type: 'state', index: ctx.indexState() })));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    view.webview.html = panelHtml(view.webview, dist);
+    view.webview.onDidReceiveMessage((message: FromPanel) => this.receive(message));
+    view.onDidDispose(() => (this.view = undefined));
+  }
+
+  /** Shows the panel and, if given, runs a query in it. */
+  async reveal(query?: string): Promise<void> {
+    await vscode.commands.executeCommand(`${SEARCH_PANEL_ID}.focus`);
+    this.post({ type: 'focusQuery', query });
+  }
+
+  /** Shows results computed elsewhere (Find Similar) under a title. */
+  async showResults(title: string, hits: PanelHit[], tookMs: number): Promise<void> {
+    await vscode.commands.executeCommand(`${SEARCH_PANEL_ID}.focus`);
+    this.post({ type: 'results', seq: 0, title, hits, tookMs });
+  }
+
+  private post(message: ToPanel): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+    else if (message.type !== 'state') this.pending.push(message);
+  }
+
+  private async receive(message: FromPanel): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'state', index: this.ctx.indexState() });
+        for (const queued of this.pending.splice(0)) this.post(queued);
+        // Opening the panel is a sign of intent: connect now so the first search does not wait for the daemon.
+        this.ctx.connect().catch(() => undefined);
+        return;
+      case 'search':
+        return this.search(message);
+      case 'open':
+        await openHit(message);
+        return;
+      case 'reindex':
+        await vscode.commands.executeCommand('ccc.reindex');
+        return;
+    }
+  }
+
+  private async search(message: SearchRequestMessage): Promise<void> {
+    const title = `"${message.query}"`;
+    try {
+      const { hits, tookMs } = await searchFolders(this.ctx, message.query, {
+        mode: message.mode, languages: message.languages, paths: message.paths,
+      });
+      this.post({ type: 'results', seq: message.seq, title, hits, tookMs });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.post({ type: 'results', seq: message.seq, title, hits: [], tookMs: 0, error: `Search failed: ${reason}` });
+    }
+  }
+}
+
+function panelHtml(webview: vscode.Webview, dist: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'panel.css'));
+  const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; font-src ${webview.cspSource}; img-src ${webview.cspSource}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>ccc search</title>
+</head>
+<body>
+<header>
+  <div class="status-row">
+    <span id="state" role="status" aria-live="polite">Connecting…</span>
+    <button id="reindex" type="button" title="Run an index pass on every workspace folder">Re-index</button>
+  </div>
+  <input id="query" type="search" placeholder="Search code by meaning or name" aria-label="Search query" autofocus>
+  <fieldset role="radiogroup" aria-label="Search mode">
+    <legend>Search mode</legend>
+    <label><input type="radio" name="mode" value="hybrid" checked> Hybrid</label>
+    <label><input type="radio" name="mode" value="semantic"> Semantic</label>
+    <label><input type="radio" name="mode" value="keyword"> Keyword</label>
+  </fieldset>
+  <div class="filters">
+    <input id="languages" type="text" placeholder="languages: python, go" aria-label="Language filter, comma-separated">
+    <input id="paths" type="text" placeholder="paths: src/**, *.ts" aria-label="Path filter globs, comma-separated">
+  </div>
+  <div id="summary" aria-live="polite"></div>
+</header>
+<ul id="results" role="listbox" aria-label="Search results"></ul>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

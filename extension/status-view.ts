@@ -1,0 +1,46 @@
+// "ccc: Show Status": the daemon's and every folder's status as a markdown document.
+import * as vscode from 'vscode';
+import { DaemonStatusRequest, StatusRequest, type DaemonStatus, type ProjectStatus } from '../daemon/protocol';
+import type { Ctx } from './ctx';
+
+export interface StatusReport {
+  daemon: DaemonStatus;
+  projects: ProjectStatus[];
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : 'never');
+
+function markdown(report: StatusReport): string {
+  const { daemon } = report;
+  const lines = [
+    '# ccc status', '',
+    `Daemon ${daemon.version} (protocol ${daemon.protocol}), pid ${daemon.pid}, up ${Math.round(daemon.uptimeMs / 1000)} s,`,
+    `${daemon.connections} connections, ${mb(daemon.rssBytes)} RSS, model \`${daemon.model}\`.`, '',
+    `Home \`${daemon.home}\`, socket \`${daemon.socket}\`.`, '',
+  ];
+  for (const p of report.projects) {
+    lines.push(`## ${p.root}`, '',
+      `- state: **${p.state}**${p.error ? ` — ${p.error}` : ''}`,
+      `- ${p.files} files, ${p.chunks} chunks, ${mb(p.indexBytes)} on disk`,
+      `- languages: ${Object.entries(p.languages).map(([l, n]) => `${l} ${n}`).join(', ') || 'none'}`,
+      `- model: \`${p.model}\` (${p.dimension}-d); last indexed ${when(p.lastIndexedAt)}`, '');
+  }
+  return lines.join('\n');
+}
+
+export async function statusReport(ctx: Ctx): Promise<StatusReport> {
+  const client = await ctx.connect();
+  const [daemon, projects] = await Promise.all([
+    client.sendRequest(DaemonStatusRequest),
+    Promise.all(ctx.roots().map((root) => client.sendRequest(StatusRequest, { root }))),
+  ]);
+  return { daemon, projects };
+}
+
+export async function showStatus(ctx: Ctx): Promise<StatusReport> {
+  const report = await statusReport(ctx);
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown(report) });
+  await vscode.window.showTextDocument(document, { preview: true });
+  return report;
+}
