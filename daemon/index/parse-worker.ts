@@ -144,10 +144,11 @@ async function handle({ file }: ParseRequest): Promise<ParseReply> {
   }
 }
 
-const ready = Parser.init(wasmModule as never);
+// Files are handled strictly in turn: the Chunker matches replies to files by their order.
+let turn: Promise<unknown> = Parser.init(wasmModule as never);
 parentPort!.on('message', (request: ParseRequest) => {
-  ready.then(() => handle(request)).then(
-    (reply) => parentPort!.postMessage(reply),
+  turn = turn.then(
+    () => handle(request).then((reply) => parentPort!.postMessage(reply)),
     (error: Error) => parentPort!.postMessage({ error: `tree-sitter did not start: ${error.message}`, heapBytes: 0 }),
   );
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FileProblem } from '../protocol';
-import { loadProjectSettings } from './settings';
+import { DEFAULT_PROJECT_SETTINGS, loadProjectSettings } from './settings';
 import { ProjectFilter, readSourceFile, walkProject } from './walker';
 
 const temp = mkdtempSync(join(tmpdir(), 'ccc-walker-'));
@@ -182,6 +182,36 @@ describe('walker', () => {
     assert.equal(filter.accepts('sub/deep/new.ts', false), false);
     assert.equal(filter.accepts('sub/deep/b.ts', false), true);
     assert.equal(filter.accepts('ignored-dir/new/y.ts', false), false);
+  });
+
+  it('anchors globs with a "/" at the root and matches globs without one by name', async () => {
+    const empty = join(temp, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const settings = { include: ['*.ts', 'docs/**/*.md'], exclude: ['dist/**', '*.gen.ts'], maxFileSize: 1024, languageOverrides: {} };
+    const filter = await ProjectFilter.load(empty, settings);
+    const cases: [string, boolean, boolean][] = [
+      ['a/b/c.ts', false, true],
+      ['dist', true, false],
+      ['dist/a.ts', false, false],
+      ['pkg/dist', true, true],
+      ['pkg/dist/a.ts', false, true],
+      ['src/x.gen.ts', false, false],
+      ['docs/guide/intro.md', false, true],
+      ['other/docs/intro.md', false, false],
+    ];
+    for (const [path, isDir, expected] of cases) assert.equal(filter.accepts(path, isDir), expected, path);
+  });
+
+  it('has defaults that keep sources and leave out dependencies, builds, lock files and bundles', async () => {
+    const filter = await ProjectFilter.load(join(temp, 'empty'), DEFAULT_PROJECT_SETTINGS);
+    for (const path of ['src/main.ts', 'lib/util.py', 'Dockerfile', 'svc/Makefile', 'README.md', 'config/app.yaml', '.eslintrc.json']) {
+      assert.equal(filter.accepts(path, false), true, path);
+    }
+    for (const path of ['web/node_modules/x/index.js', 'dist/app.js', '.github/workflows/ci.yml', 'package-lock.json', 'web/Cargo.lock',
+      'static/app.min.js', 'target/debug/main.rs', 'pkg/__pycache__/m.py', 'image.png']) {
+      assert.equal(filter.accepts(path, false), false, path);
+    }
+    assert.equal(filter.accepts('packages/web/node_modules', true), false);
   });
 
   it('reads a file that vanished as a reason, not an error', async () => {

@@ -1,9 +1,10 @@
 // Lists the files of a project that should be indexed: .gitignore at every level, .git/info/exclude, the project's
 // include/exclude globs and size limit. Symlinks are never followed: whatever a link inside the root points to is
 // listed once under its real path; links leading outside the root or nowhere are reported.
-import { readFileSync } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat as lstatCallback, readdir as readdirCallback, readFileSync, realpath as realpathCallback } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { FileProblem } from '../protocol';
@@ -25,14 +26,25 @@ export interface WalkResult {
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
 
+// The walk's many small calls go through the callback API: on Node 20 it is 3-5x faster than fs/promises for lstat.
+const lstat = promisify(lstatCallback);
+const readdir = promisify(readdirCallback);
+const realpath = promisify(realpathCallback);
+
 /** Parallel fs calls in flight; more only queues in libuv's thread pool. */
 const FS_CONCURRENCY = 32;
 
 type Matcher = (path: string) => boolean;
 
-function compileGlobs(globs: string[], basename: boolean): Matcher {
-  if (globs.length === 0) return () => false;
-  return picomatch(globs, { dot: true, basename });
+function compilePathGlobs(globs: string[]): Matcher {
+  return globs.length === 0 ? () => false : picomatch(globs, { dot: true });
+}
+
+/** Globs with a '/' match the whole root-relative path; globs without one match the name at any depth. */
+function compileGlobs(globs: string[]): Matcher {
+  const byPath = compilePathGlobs(globs.filter((glob) => glob.includes('/')));
+  const byName = compilePathGlobs(globs.filter((glob) => !glob.includes('/')));
+  return (path) => byPath(path) || byName(path.slice(path.lastIndexOf('/') + 1));
 }
 
 /**
@@ -52,10 +64,9 @@ export class ProjectFilter {
     settings: ProjectSettings,
     private readonly infoExclude: Ignore | null,
   ) {
-    this.included = compileGlobs(settings.include, true);
-    this.excluded = compileGlobs(settings.exclude, true);
-    const dirPrefixes = settings.exclude.filter((glob) => glob.endsWith('/**')).map((glob) => glob.slice(0, -3));
-    this.excludedDir = compileGlobs(dirPrefixes, false);
+    this.included = compileGlobs(settings.include);
+    this.excluded = compileGlobs(settings.exclude);
+    this.excludedDir = compilePathGlobs(settings.exclude.filter((glob) => glob.endsWith('/**')).map((glob) => glob.slice(0, -3)));
   }
 
   static async load(root: string, settings: ProjectSettings): Promise<ProjectFilter> {
@@ -76,7 +87,7 @@ export class ProjectFilter {
     return this.acceptsHere(parts.join('/'), isDir);
   }
 
-  /** Checks one path whose ancestors are known to be accepted and whose folders' .gitignores are loaded. */
+  /** For walkProject: checks one path whose ancestors are known to be accepted and whose folders' .gitignores are loaded. */
   acceptsHere(relPath: string, isDir: boolean): boolean {
     const name = relPath.slice(relPath.lastIndexOf('/') + 1);
     if (isDir && name === '.git') return false;
@@ -87,6 +98,15 @@ export class ProjectFilter {
 
   /** Git's precedence: .git/info/exclude, then each folder's .gitignore from the root down; the deepest rule that matches wins. */
   private gitignored(relPath: string, isDir: boolean): boolean {
+    try {
+      return this.gitignoredByRules(relPath, isDir);
+    } catch {
+      // `ignore` rejects a few legal names (a folder called "..."); no .gitignore rule can name them anyway.
+      return false;
+    }
+  }
+
+  private gitignoredByRules(relPath: string, isDir: boolean): boolean {
     const suffix = isDir ? '/' : '';
     let ignored = this.infoExclude?.ignores(relPath + suffix) ?? false;
     let dir = '';
@@ -103,7 +123,7 @@ export class ProjectFilter {
     }
   }
 
-  /** Called by the walk with the text of a folder's .gitignore (or null) before it looks at the folder's entries. */
+  /** For walkProject: a folder's .gitignore rules (or null), read before it looks at the folder's entries. */
   setGitignore(relDir: string, rules: Ignore | null): void {
     this.gitignores.set(relDir, rules);
   }
