@@ -2,6 +2,8 @@
 //   @definition.<kind>  the definition's node(s) (several in one match span from the first to the last);
 //                       <kind> is the word shown in the symbol path: `class Foo > method bar`
 //   @name               its name; @receiver (Go) reads `Type.name`; @trait (Rust) reads `impl Trait for Type`.
+//                       Without @name, the definition node's `name` field is its name: constraining a field in the
+//                       pattern can make a query slow to compile (Swift's function_declaration: ~2 s).
 // Captures starting with `_` only serve predicates.
 
 const typescript = `
@@ -122,9 +124,9 @@ const kotlin = `
 `;
 
 const swift = `
-(class_declaration name: (_) @name) @definition.class
-(protocol_declaration name: (_) @name) @definition.protocol
-(function_declaration name: (_) @name) @definition.func
+(class_declaration) @definition.class
+(protocol_declaration) @definition.protocol
+(function_declaration) @definition.func
 `;
 
 const scala = `

@@ -1,6 +1,7 @@
 // Cuts source files into the chunks that are embedded and searched. Parsing runs in a worker thread that is replaced
 // after a number of files or when its WASM heap has grown too big (the heap never shrinks), and whenever a file crashes
 // it or takes too long; such a file still gets chunks, from the text splitter.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger, silentLogger } from '../log';
@@ -86,6 +87,8 @@ export class Chunker {
   }
 
   private async chunkAll(files: SourceFile[]): Promise<Chunk[][]> {
+    const entry = join(this.distDir, 'parse-worker.js');
+    if (!existsSync(entry)) throw new Error(`The chunker's worker ${entry} is missing: run \`npm run build\` (or pass distDir).`);
     clearTimeout(this.idleTimer);
     try {
       return await this.parseAll(files);

@@ -42,7 +42,7 @@ describe('built-in model', () => {
     `);
     const output = execFileSync(process.execPath, ['--require', blockNetwork, '--import', 'tsx', child], { encoding: 'utf8' });
     const result = JSON.parse(output.trim().split('\n').pop()!);
-    assert.deepEqual(result, { fetchBlocked: true, modelId: 'builtin-glove100-v1', lengths: [100, 100] });
+    assert.deepEqual(result, { fetchBlocked: true, modelId: 'builtin-glove100-v2', lengths: [100, 100] });
   });
 
   test('gives 100-d unit vectors and ranks the matching snippet first', async () => {

@@ -4,8 +4,8 @@
 
 /** Tuning knobs, to be fitted on the CoSQA dev set (`/work/shared/eval/cosqa/`). */
 export const FUSION = {
-  keywordWeight: 0.5,
-  vectorWeight: 0.5,
+  keywordWeight: 0.3,
+  vectorWeight: 0.7,
   /** Candidates taken from each side before fusing, before the per-file cap and paging. */
   candidates: 200,
 };

@@ -170,6 +170,8 @@ class Pass {
   /** Updates that need no chunking: deletions and files whose content is the same under a new mtime. */
   private plain: FileUpdate[] = [];
   private touched: FileRecord[] = [];
+  /** The batch being embedded and saved while the next one is read and chunked. */
+  private landing: Promise<void> = Promise.resolve();
   private done = 0;
   private total = 0;
   private lastReport = 0;
@@ -196,6 +198,7 @@ class Pass {
       this.report();
     }
     await this.flush();
+    await this.landing;
     this.progress({ kind: 'end', message: summary(this.counts), percentage: 100, counts: this.counts });
   }
 
@@ -237,23 +240,36 @@ class Pass {
     this.counts.deleted++;
   }
 
-  /** Chunks and embeds the batch, then lands it (with the pending plain updates) in the store and the search index. */
+  /**
+   * Hands the batch on: its chunking starts now, while the previous batch is still being embedded, and its embedding
+   * and landing follow that batch's, so the store sees batches in order. Returns once the previous batch has landed.
+   */
   private async flush(): Promise<void> {
     const batch = this.changed;
+    const plain = [...this.plain, ...this.touchUpdates()];
     this.changed = [];
     this.changedBytes = 0;
-    const updates = [...this.plain, ...this.touchUpdates(), ...(await this.chunkAndEmbed(batch))];
     this.plain = [];
     this.touched = [];
+    const chunked = this.chunkFiles(batch);
+    const previous = this.landing;
+    this.landing = (async () => {
+      const chunks = await chunked;
+      await previous;
+      await this.land([...plain, ...(await this.embed(batch, chunks))]);
+    })();
+    // Awaited by the next flush or at the end of the pass; until then a failure must not count as unhandled.
+    this.landing.catch(() => undefined);
+    await previous;
+  }
+
+  /** Saves the updates (durable when this resolves), then makes them searchable. */
+  private async land(updates: FileUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     await this.ctx.store.apply(updates);
     // The store gives every chunk it saves a new id, so even a touched file is replaced in the search index.
     for (const update of updates) this.ctx.searchIndex.removeFile(update.path);
     await this.ctx.searchIndex.add(updates.flatMap((update) => update.chunks));
-    for (const update of updates) {
-      if (update.record) this.records.set(update.path, update.record);
-      else this.records.delete(update.path);
-    }
     await yieldToEventLoop();
   }
 
@@ -265,9 +281,8 @@ class Pass {
     });
   }
 
-  private async chunkAndEmbed(batch: ChangedFile[]): Promise<FileUpdate[]> {
+  private async embed(batch: ChangedFile[], chunked: (Chunk[] | null)[]): Promise<FileUpdate[]> {
     if (batch.length === 0) return [];
-    const chunked = await this.chunkFiles(batch);
     const hashes = chunked.map((chunks) => (chunks ?? []).map((chunk) => textHash(chunk.content)));
     const vectors = await this.vectorsFor(chunked.flatMap((chunks) => chunks ?? []), hashes.flat());
     const updates: FileUpdate[] = [];
@@ -298,6 +313,7 @@ class Pass {
 
   /** Chunks a batch; when the batch fails, each file alone, so one bad file costs only itself. */
   private async chunkFiles(batch: ChangedFile[]): Promise<(Chunk[] | null)[]> {
+    if (batch.length === 0) return [];
     const sources: SourceFile[] = batch.map((changed) => ({ path: changed.file.path, language: changed.language, text: changed.text }));
     try {
       return await this.ctx.chunker.chunk(sources);

@@ -83,6 +83,7 @@ function findDefinitions(query: Query, root: Node, unquote: boolean): Definition
       else if (capture === 'trait') trait = nameText(node.text, false);
     }
     if (!first) continue;
+    name ||= nameText(first.childForFieldName('name')?.text ?? '', unquote);
     if (receiver) name = `${receiver}.${name}`;
     if (trait) name = `${trait} for ${name}`;
     const definition: Definition = { start: leadingStart(first), end, kind, name, children: [] };

@@ -124,10 +124,7 @@ export class ProjectRegistry {
   async close(): Promise<void> {
     await Promise.all([...this.projects.values()].map((project) => project.close()));
     const engine = await this.engine?.catch(() => null);
-    if (engine) {
-      engine.chunker.close();
-      await engine.embedder.close();
-    }
+    if (engine) await Promise.all([engine.chunker.close(), engine.cache.close(), engine.embedder.close()]);
   }
 
   private project(root: string): Project {

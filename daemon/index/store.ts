@@ -99,6 +99,14 @@ function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
+/** A write error as one line a user can act on; a full disk says so plainly. */
+function saveError(what: 'save' | 'compact', dir: string, error: unknown): Error {
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+    return new Error(`the disk is full: could not ${what} the index in ${dir}; free some space, then run ccc index again`);
+  }
+  return new Error(`could not ${what} the index in ${dir}: ${oneLine(error)}`);
+}
+
 export class ChunkStore {
   private readonly fileMap = new Map<string, FileRecord>();
   private readonly chunkMap = new Map<string, StoredChunk>();
@@ -229,7 +237,7 @@ export class ChunkStore {
       if (buffers.length > 0) await this.append(next, buffers);
       await this.writeManifest(next);
     } catch (error) {
-      throw new Error(`could not save the index in ${this.dir}: ${oneLine(error)}`);
+      throw saveError('save', this.dir, error);
     }
     this.manifest = next;
     for (const update of updates) {
@@ -333,15 +341,19 @@ export class ChunkStore {
       }
       await flush();
       await handle.sync();
-    } finally {
+    } catch (error) {
+      // A half-written segment would hold on to the space a full disk needs back.
       await handle.close();
+      await rm(file, { force: true });
+      throw saveError('compact', this.dir, error);
     }
+    await handle.close();
     next.segments = [{ name, bytes: position }];
     try {
       await this.writeManifest(next);
     } catch (error) {
       await rm(file, { force: true });
-      throw new Error(`could not compact the index in ${this.dir}: ${oneLine(error)}`);
+      throw saveError('compact', this.dir, error);
     }
     const old = this.manifest.segments;
     this.manifest = next;

@@ -98,15 +98,6 @@ export class ProjectFilter {
 
   /** Git's precedence: .git/info/exclude, then each folder's .gitignore from the root down; the deepest rule that matches wins. */
   private gitignored(relPath: string, isDir: boolean): boolean {
-    try {
-      return this.gitignoredByRules(relPath, isDir);
-    } catch {
-      // `ignore` rejects a few legal names (a folder called "..."); no .gitignore rule can name them anyway.
-      return false;
-    }
-  }
-
-  private gitignoredByRules(relPath: string, isDir: boolean): boolean {
     const suffix = isDir ? '/' : '';
     let ignored = this.infoExclude?.ignores(relPath + suffix) ?? false;
     let dir = '';

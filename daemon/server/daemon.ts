@@ -92,7 +92,12 @@ export class Daemon {
     } catch (error) {
       this.log.error(`flushing the stores failed: ${(error as Error).message}`);
     }
-    writeExitRecord(this.home, { pid: process.pid, time: new Date().toISOString(), reason });
+    try {
+      writeExitRecord(this.home, { pid: process.pid, time: new Date().toISOString(), reason });
+    } catch (error) {
+      // A full disk must not keep the daemon from stopping: the pid file still goes, the next client calls it a crash.
+      this.log.error(`could not write ${this.paths.lastExit}: ${(error as Error).message}`);
+    }
     resetCrashCount(this.home);
     removePidFile(this.home, process.pid);
     this.log.info(`stopped in ${Date.now() - started} ms`);

@@ -40,7 +40,13 @@ async function generate(esbuild, outDir) {
 export async function buildBuiltinModel(esbuild) {
   const cached = `.cache/model-${generatorHash()}`;
   mkdirSync('.cache', { recursive: true });
-  if (!existsSync(join(cached, 'config.json'))) await generate(esbuild, cached);
+  if (!existsSync(join(cached, 'config.json'))) {
+    await generate(esbuild, cached);
+    // Models of earlier generator versions are never used again.
+    for (const old of readdirSync('.cache').filter((f) => /^model-[0-9a-f]+$/.test(f) && join('.cache', f) !== cached)) {
+      rmSync(join('.cache', old), { recursive: true, force: true });
+    }
+  }
   for (const file of shippedFiles) {
     mkdirSync(join('dist/model', file, '..'), { recursive: true });
     cpSync(join(cached, file), join('dist/model', file));

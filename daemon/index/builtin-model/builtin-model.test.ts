@@ -28,7 +28,7 @@ const toyVectors: WordVectors = {
 };
 
 test('the table keeps plain words, down-weights frequent ones and maps abbreviations to their words', () => {
-  const table = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: false, dropKeywords: false });
+  const table = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: false });
   assert.deepEqual(table.tokens.slice(0, 4), ['[PAD]', '[UNK]', '[CLS]', '[SEP]']);
   assert.ok(!table.tokens.includes(',') && !table.tokens.includes('Capital'));
   const row = (token: string) => Array.from(table.vectors.subarray(table.tokens.indexOf(token) * 3, table.tokens.indexOf(token) * 3 + 3));
@@ -36,13 +36,13 @@ test('the table keeps plain words, down-weights frequent ones and maps abbreviat
   assert.ok(row('the')[0] < row('rare')[1] / 2, 'the most frequent word weighs less than a rare one');
   // `ctx` is not GloVe's own (here: nonsense) vector but the one of `context`.
   assert.deepEqual(row('ctx'), row('context'));
-  const small = buildStaticTable(toyVectors, { vocabularySize: 2, sifA: 0.1, removeFirstComponent: false, dropKeywords: false });
+  const small = buildStaticTable(toyVectors, { vocabularySize: 2, sifA: 0.1, removeFirstComponent: false });
   assert.ok(small.tokens.includes('function') && !small.tokens.includes('rare'), 'the most frequent words are kept');
 });
 
 test('removing the first principal component leaves rows orthogonal to it', () => {
-  const table = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: true, dropKeywords: false });
-  const withPc = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: false, dropKeywords: false });
+  const table = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: true });
+  const withPc = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: false });
   let changed = 0;
   for (let i = 0; i < table.vectors.length; i++) changed += Math.abs(table.vectors[i] - withPc.vectors[i]);
   assert.ok(changed > 0.01);

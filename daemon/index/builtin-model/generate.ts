@@ -8,9 +8,9 @@ import { buildStaticTable, quantizeRows, type StaticTable, type TableParams, typ
 import { MAX_TOKENS, tokenizerConfigJson, tokenizerJson } from './tokenizer-json';
 
 /** Stores and the embedding cache key by this: bump the version whenever the generated vectors change. */
-export const BUILTIN_MODEL_ID = 'builtin-glove100-v1';
+export const BUILTIN_MODEL_ID = 'builtin-glove100-v2';
 
-export const BUILTIN_PARAMS: TableParams = { vocabularySize: 80_000, sifA: 1e-3, removeFirstComponent: true, dropKeywords: false };
+export const BUILTIN_PARAMS: TableParams = { vocabularySize: 80_000, sifA: 1e-2, removeFirstComponent: true };
 
 interface WinkEmbeddings {
   dimensions: number;

@@ -1,5 +1,5 @@
 // Turns word vectors (in frequency order) into the built-in model's lookup table: which tokens it knows and each one's vector.
-import { CODE_ABBREVIATIONS, CODE_KEYWORDS } from './abbreviations';
+import { CODE_ABBREVIATIONS, CODE_TERMS } from './code-words';
 import { SPECIAL_TOKENS } from './tokenizer-json';
 
 export interface WordVectors {
@@ -16,8 +16,6 @@ export interface TableParams {
   sifA: number;
   /** Subtract the table's first principal component, which mostly encodes frequency, not meaning. */
   removeFirstComponent: boolean;
-  /** Leave out language keywords (CODE_KEYWORDS), which every snippet repeats. */
-  dropKeywords: boolean;
 }
 
 export interface StaticTable {
@@ -51,12 +49,14 @@ export function buildStaticTable(source: WordVectors, params: TableParams): Stat
     const vector = weighted(word);
     if (vector) rows.set(word, vector);
   }
+  for (const term of CODE_TERMS) {
+    const vector = weighted(term);
+    if (vector) rows.set(term, vector);
+  }
   for (const [abbreviation, expansion] of Object.entries(CODE_ABBREVIATIONS)) {
     const parts = expansion.split(' ').map(weighted).filter((v): v is Float32Array => v !== undefined);
     if (parts.length > 0) rows.set(abbreviation, mean(parts, dimension));
   }
-
-  if (params.dropKeywords) for (const keyword of CODE_KEYWORDS) rows.delete(keyword);
 
   const tokens = [...SPECIAL_TOKENS, ...rows.keys()];
   const vectors = new Float32Array(tokens.length * dimension);

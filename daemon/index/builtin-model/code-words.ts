@@ -1,3 +1,5 @@
+// Words of programming that the built-in model needs beyond GloVe's most frequent ones.
+
 // Short names that code uses for ordinary words. GloVe learned from prose, so it either never saw these tokens or learned
 // another sense (`fn` the rifle maker, `ctx` nothing at all); each gets the mean vector of the words it stands for.
 export const CODE_ABBREVIATIONS: Record<string, string> = {
@@ -27,11 +29,14 @@ export const CODE_ABBREVIATIONS: Record<string, string> = {
   ctx: 'context',
   cur: 'current',
   curr: 'current',
+  dataframe: 'data frame',
+  datetime: 'date time',
   db: 'database',
   del: 'delete',
   delim: 'delimiter',
   dep: 'dependency',
   deps: 'dependencies',
+  deserialize: 'parse',
   dest: 'destination',
   dict: 'dictionary',
   dir: 'directory',
@@ -52,11 +57,14 @@ export const CODE_ABBREVIATIONS: Record<string, string> = {
   init: 'initialize',
   int: 'integer',
   iter: 'iterate',
+  iterable: 'iterate',
+  kwargs: 'keyword arguments',
   len: 'length',
   lib: 'library',
   mem: 'memory',
   mkdir: 'make directory',
   msg: 'message',
+  mutex: 'lock',
   num: 'number',
   obj: 'object',
   param: 'parameter',
@@ -81,17 +89,15 @@ export const CODE_ABBREVIATIONS: Record<string, string> = {
   str: 'string',
   sync: 'synchronize',
   tmp: 'temporary',
+  tokenize: 'tokens',
+  utf: 'unicode',
   util: 'utility',
   utils: 'utilities',
   val: 'value',
   var: 'variable',
 };
 
-// Syntax that every snippet of a language repeats (`def`, `self`, `return`): frequent in code though not in prose, so SIF does
-// not damp them, and they would pull all snippets of one language together. They get no vector.
-export const CODE_KEYWORDS: readonly string[] = [
-  'and', 'as', 'async', 'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'def', 'default', 'do', 'elif', 'else',
-  'except', 'export', 'extends', 'false', 'finally', 'fn', 'for', 'from', 'func', 'function', 'if', 'import', 'in', 'is', 'lambda',
-  'let', 'new', 'nil', 'none', 'not', 'null', 'or', 'pass', 'private', 'protected', 'public', 'raise', 'return', 'self', 'static',
-  'switch', 'this', 'throw', 'true', 'try', 'undefined', 'var', 'void', 'while', 'with', 'yield',
+/** Technical words GloVe knows but ranks below the vocabulary cut (JSON is word 115,950); kept whatever their rank. */
+export const CODE_TERMS: readonly string[] = [
+  'csv', 'enum', 'https', 'iterator', 'json', 'numpy', 'serialize', 'sqlite', 'struct', 'timestamp', 'tuple', 'yaml',
 ];
