@@ -219,6 +219,9 @@ describe('ccc search', () => {
       assert.equal(bad.code, 2, `--limit ${limit}`);
       assert.match(bad.stderr, /limit must be a whole number from 1 to 100/);
     }
+    const empty = await runCli(['search', ' '], { home: home.dir, cwd: root });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /query is empty/);
     const similar = await runCli(['similar', 'src/text/uniq.py'], { home: home.dir, cwd: root });
     assert.equal(similar.code, 2);
     assert.match(similar.stderr, /FILE:START\[-END\]/);

@@ -124,11 +124,13 @@ function printResult(result: SearchResult, options: { json?: boolean; color: boo
 
 async function runSearch(words: string[], options: SearchOptions): Promise<void> {
   const cwd = process.cwd();
+  const query = words.join(' ').trim();
+  if (!query) throw new UsageError('the query is empty: type what the code does or a name in it');
   const root = findProjectRoot(cwd);
   if (options.refresh) await refreshIndex(root);
   const params: SearchParams = {
     root,
-    query: words.join(' '),
+    query,
     mode: options.mode,
     limit: options.limit,
     offset: options.offset,

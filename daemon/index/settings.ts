@@ -12,7 +12,7 @@ export interface GlobalSettings {
 }
 
 export const DEFAULT_GLOBAL_SETTINGS: GlobalSettings = {
-  embedding: { model: 'builtin', batchSize: 32 },
+  embedding: { model: 'builtin', batchSize: 16 },
   daemon: { idleTimeoutMinutes: 60 },
   index: { maxMemoryMB: 2048 },
 };

@@ -43,8 +43,17 @@ class RequestError extends Error {
 
 export function registerHandlers(connection: MessageConnection, ctx: HandlerContext): void {
   const { registry } = ctx;
+  // A client that went away must not fail the pass it started: sending on a disposed connection throws at once.
   const progressTo = (token: string | number | undefined): ProgressSink =>
-    token === undefined ? () => {} : (value) => void connection.sendProgress(progressType, token, value).catch(() => {});
+    token === undefined
+      ? () => {}
+      : (value) => {
+          try {
+            void connection.sendProgress(progressType, token, value).catch(() => {});
+          } catch {
+            // The connection closed; the pass goes on for the others.
+          }
+        };
 
   connection.onRequest(IndexRequest, (params) =>
     run(ctx, IndexRequest.method, () => registry.index(withRoot(params), progressTo(params.workDoneToken))),

@@ -2,7 +2,7 @@
 // one-line error or a skip with a reason, and the daemon must keep serving what it had indexed before.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -68,7 +68,7 @@ describe('bad files', () => {
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 256;
     writeFile(root, 'bad/binary.ts', bytes);
     writeFileSync(join(root, 'bad/huge.py'), Buffer.alloc(50 * 1024 * 1024, 'x = 1\n'));
-    writeFile(root, 'bad/bundle.min.js', `var a=${'function(){return 1},'.repeat(10 * 1024 * 1024 / 21)}0;`);
+    writeFile(root, 'bad/bundle.js', `var a=${'function(){return 1},'.repeat(10 * 1024 * 1024 / 21)}0;`);
     writeFile(root, 'bad/latin1.py', Buffer.from('def caf\xe9():\n    return "\xe9t\xe9"\n', 'latin1'));
     const utf16 = `export function ${marker(9001)}Wide(): string {\n  return 'wide';\n}\n`;
     writeFile(root, 'bad/utf16.ts', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, 'utf16le')]));
@@ -78,14 +78,15 @@ describe('bad files', () => {
     const result = await index(home.dir, root);
     assert.equal(problemFor(result, 'bad/binary.ts'), 'binary file');
     assert.match(problemFor(result, 'bad/huge.py') ?? '', /larger than maxFileSize \(20 MB\)/);
-    assert.equal(problemFor(result, 'bad/bundle.min.js'), 'minified or generated');
+    assert.equal(problemFor(result, 'bad/bundle.js'), 'minified or generated');
     assert.equal(problemFor(result, 'bad/latin1.py'), 'not UTF-8');
     assert.equal(result.counts.errors, 0);
     const wide = await search(home.dir, { root, query: `${marker(9001)}Wide`, mode: 'keyword' });
-    assert.equal(wide.results[0]?.path, 'bad/utf16.ts', 'UTF-16 text is decoded and indexed');
-    assert.match(wide.results[0].content, /return 'wide'/);
-    const crlfHit = (await search(home.dir, { root, query: `${marker(9002)}_crlf`, mode: 'keyword' })).results[0];
-    assert.equal(crlfHit?.path, 'bad/crlf.py');
+    const wideHit = wide.results.find((hit) => hit.path === 'bad/utf16.ts');
+    assert.ok(wideHit, 'UTF-16 text is decoded and indexed');
+    assert.match(wideHit.content, /return 'wide'/);
+    const crlfHit = (await search(home.dir, { root, query: `${marker(9002)}_crlf`, mode: 'keyword' })).results.find((hit) => hit.path === 'bad/crlf.py');
+    assert.ok(crlfHit, 'the CRLF file is indexed');
     assert.ok(crlfHit.startLine <= 5 && crlfHit.endLine >= 6 && crlfHit.endLine <= 7, `CRLF line numbers: ${crlfHit.startLine}-${crlfHit.endLine}`);
     assert.doesNotMatch(crlfHit.content, /\r/, 'no carriage returns in chunk text');
     tried.push('binary .ts', '50 MB file', '10 MB one-line minified', 'invalid UTF-8', 'UTF-16 BOM', 'CRLF', 'FIFO named .ts');
@@ -136,8 +137,8 @@ describe('bad files', () => {
     assert.equal(problemFor(result, 'links/secret.py'), 'symlink leads outside the project');
     assert.equal(problemFor(result, 'links/outdir'), 'symlink leads outside the project');
     assert.match(problemFor(result, 'links/loop1') ?? '', /symlink loop/);
-    const leaked = await search(home.dir, { root, query: `${marker(9003)}_outside`, mode: 'keyword' });
-    assert.equal(leaked.results.length, 0, 'nothing outside the root is indexed');
+    const leaked = await search(home.dir, { root, query: `${marker(9003)}_outside`, mode: 'keyword', limit: 100, maxPerFile: 0 });
+    assert.ok(!leaked.results.some((hit) => hit.content.includes(marker(9003))), 'nothing outside the root is indexed');
     rmSync(join(root, 'links'), { recursive: true, force: true });
     tried.push('symlink loops', 'links leaving the root');
     await stillServing();
@@ -149,8 +150,8 @@ describe('bad files', () => {
     const result = await index(home.dir, root);
     assert.equal(result.counts.errors, 0);
     for (const [i, name] of names.entries()) {
-      const hit = (await search(home.dir, { root, query: `${marker(9100 + i)}_odd`, mode: 'keyword' })).results[0];
-      assert.equal(hit?.path, name);
+      const hits = (await search(home.dir, { root, query: `${marker(9100 + i)}_odd`, mode: 'keyword' })).results;
+      assert.ok(hits.some((hit) => hit.path === name), `${JSON.stringify(name)} is found under its name`);
     }
     rmSync(join(root, 'odd names'), { recursive: true, force: true });
     tried.push('space/unicode/newline names');
@@ -222,8 +223,8 @@ describe('bad trees', () => {
     const tookMs = Date.now() - started;
     assert.equal(result.counts.files, count + 1);
     assert.equal(result.counts.errors, 0);
-    const hit = (await search(home.dir, { root: big, query: `${marker(9200)}_deep`, mode: 'keyword' })).results[0];
-    assert.equal(hit?.path, `${deep}/deep.py`);
+    const hits = (await search(home.dir, { root: big, query: `${marker(9200)}_deep`, mode: 'keyword' })).results;
+    assert.ok(hits.some((hit) => hit.path === `${deep}/deep.py`), 'the deepest file is found');
     console.log(`tiny files: ${count} + 1 deep indexed in ${tookMs} ms, ${result.chunks} chunks`);
     tried.push(`${count} tiny files`, '200-level tree');
     await stillServing();
@@ -334,7 +335,9 @@ describe('bad clients', () => {
     writeProject(other, sized(400, 2000));
     const raw = await connectRaw(home.dir, { client: 'cli' });
     let progressSeen = false;
-    raw.connection.onProgress(new ProgressType<IndexProgress>(), 'tok', () => (progressSeen = true));
+    raw.connection.onProgress(new ProgressType<IndexProgress>(), 'tok', () => {
+      progressSeen = true;
+    });
     raw.connection.sendRequest(IndexRequest, { root: other, workDoneToken: 'tok' }).catch(() => undefined);
     await waitFor(() => progressSeen, 30_000, 'first progress');
     raw.socket.destroy();
