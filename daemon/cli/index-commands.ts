@@ -4,7 +4,6 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProgressType } from 'vscode-jsonrpc';
 import { daemonStatusIfRunning, findProjectRoot, withDaemon, type ClientOptions } from '../client';
-import { defaultProjectSettingsYaml, projectSettingsFile } from '../index/settings';
 import { cccHome, homePaths, projectIndexDir } from '../paths';
 import {
   IndexRequest,
@@ -26,7 +25,9 @@ function projectRoot(path: string | undefined): string {
   return findProjectRoot(statSync(start).isDirectory() ? start : dirname(start));
 }
 
-function runInit(path: string | undefined, flags: { force?: boolean }): void {
+async function runInit(path: string | undefined, flags: { force?: boolean }): Promise<void> {
+  // Loaded on demand: the settings code and its YAML parser need not slow down every other ccc command.
+  const { defaultProjectSettingsYaml, projectSettingsFile } = await import('../index/settings');
   const root = path ? resolve(path) : findProjectRoot(process.cwd());
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`${root} is not a folder`);
   const file = projectSettingsFile(root);

@@ -69,6 +69,8 @@ export interface IndexRequestOptions {
 
 const MAX_QUERY_BYTES = 10 * 1024;
 const DEFAULT_MAX_PER_FILE = 3;
+/** How long closing waits for the running pass to reach the end of its batch. */
+const CLOSE_WAIT_MS = 5000;
 
 export class Project {
   private state: ProjectState = 'notIndexed';
@@ -143,7 +145,8 @@ export class Project {
     const { loaded, indexedFirst } = await this.loadIndexed(sink);
     const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query]))[0];
     const results = await loaded.searchIndex.search({ text: query, vector, mode, ...checkPaging(params), ...filters(params) });
-    return { query, mode, tookMs: Date.now() - started, results, indexedFirst, indexing: this.running !== null };
+    const indexing = this.running !== null || loaded.searchIndex.warming;
+    return { query, mode, tookMs: Date.now() - started, results, indexedFirst, indexing };
   }
 
   /** Chunks like the given lines of a file (the chunk itself left out) or like a piece of code. */
@@ -163,7 +166,8 @@ export class Project {
     this.closing = true;
     await this.watcher?.close();
     this.watcher = null;
-    await this.running;
+    // The pass stops at its next batch; a pass stuck on a part that never answers must not hold up shutdown.
+    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     const loaded = await this.loading?.catch(() => null);
     await loaded?.store.close();
   }
@@ -193,7 +197,7 @@ export class Project {
     const engine = await this.options.engine();
     const model = { modelId: engine.embedder.modelId, dimension: engine.embedder.dimension };
     const store = await ChunkStore.open(this.indexDir(), model, this.options.log);
-    const searchIndex = await buildSearchIndex(store, model.dimension);
+    const searchIndex = await buildSearchIndex(store, model.dimension, this.options.log);
     this.loaded = { engine, store, searchIndex };
     this.options.log.info(`project ${this.root}: loaded ${store.files().size} files, ${store.chunkCount} chunks`);
     this.setState(store.lastIndexedAt === null ? 'notIndexed' : 'ready');
@@ -335,9 +339,17 @@ function newPendingPass(): PendingPass {
   return { paths: new Set(), force: false, sinks: [], done, settle };
 }
 
-async function buildSearchIndex(store: ChunkStore, dimension: number): Promise<SearchIndex> {
+/**
+ * The search index of a loaded store. Vectors are searchable at once; the keyword index fills in the background
+ * (`SearchIndex.warming`, reported as `indexing`), so a large project answers its first search in a moment.
+ */
+async function buildSearchIndex(store: ChunkStore, dimension: number, log: Logger): Promise<SearchIndex> {
   const searchIndex = await SearchIndex.create(dimension);
-  await searchIndex.add([...store.chunks()]);
+  const started = Date.now();
+  searchIndex
+    .add([...store.chunks()])
+    .then(() => log.info(`keyword index of ${searchIndex.count} chunks built in ${((Date.now() - started) / 1000).toFixed(1)} s`))
+    .catch((error) => log.error(`keyword index build failed: ${oneLine(error)}`));
   return searchIndex;
 }
 

@@ -36,25 +36,83 @@ const schema = {
 } as const;
 
 const TEXT_FIELDS = ['content', 'symbol', 'path'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
 /** A query word found in a chunk's symbol or path says more than one in its body. */
-const BOOST = { symbol: 2, path: 1.5, content: 1 };
+const BOOST: Record<TextField, number> = { symbol: 2, path: 1.5, content: 1 };
 const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
 /** Chunks inserted between yields to the event loop while building. */
 const ADD_BATCH = 500;
+/** Filter sets kept for repeated queries (a panel re-running one filter while typing). */
+const FILTER_CACHE_SIZE = 16;
 
-/** Orama's index component, minus its quadratic term-frequency count (see insertTokenScoreParameters). */
-function createIndexComponent() {
+type RadixNode = { c: Map<string, RadixNode>; s: string; d: Set<number> };
+
+/** Per text field: term → the Orama radix node's set of internal ids, and each document's token count. */
+interface Postings {
+  terms: Map<string, Set<number>>;
+  lengths: Uint32Array;
+  totalLength: number;
+}
+
+/** The radix node of exactly `word`, found by walking its edges. */
+function exactNode(root: RadixNode, word: string): RadixNode | undefined {
+  let node = root;
+  let i = 0;
+  while (i < word.length) {
+    const child = node.c.get(word[i]);
+    if (!child || !word.startsWith(child.s, i)) return undefined;
+    node = child;
+    i += child.s.length;
+  }
+  return node;
+}
+
+/**
+ * Orama's index component with the text fields indexed through a term → postings map over its radix tree: a known term
+ * costs one Set.add instead of a tree walk, and no per-document term-frequency objects are kept, since the code tokenizer
+ * yields each token once (every term's frequency in a field is 1 / the field's token count).
+ */
+function createIndexComponent(postings: Record<TextField, Postings>) {
   const base = components.index.createIndex();
+  const textField = (prop: string): Postings | undefined => (postings as Record<string, Postings | undefined>)[prop];
   return {
     ...base,
-    // The code tokenizer yields each token once, so its frequency is 1/length; Orama recounts it over all tokens per token.
-    insertTokenScoreParameters(index: components.index.Index, prop: string, id: string | number, tokens: string[], token: string) {
-      const internalId = components.internalDocumentIDStore.getInternalDocumentId(index.sharedInternalDocumentStore, id);
-      index.frequencies[prop][internalId]![token] = 1 / tokens.length;
-      const occurrences = index.tokenOccurrences[prop][token];
-      index.tokenOccurrences[prop][token] = (typeof occurrences === 'number' ? occurrences : 0) + 1;
+    insert(...args: Parameters<typeof components.index.insert>) {
+      const [, index, prop, , internalId, value, , language, tokenizer] = args;
+      const field = textField(prop);
+      if (!field) return base.insert(...args);
+      const tokens = tokenizer.tokenize(value as string, language, prop, false) as string[];
+      const id = internalId as number;
+      if (id >= field.lengths.length) field.lengths = grown(field.lengths, id);
+      field.lengths[id] = tokens.length;
+      field.totalLength += tokens.length;
+      const root = index.indexes[prop].node as unknown as RadixNode & { insert(word: string, id: number): void };
+      for (const token of tokens) {
+        const ids = field.terms.get(token);
+        if (ids) ids.add(id);
+        else {
+          root.insert(token, id);
+          field.terms.set(token, exactNode(root, token)!.d);
+        }
+      }
+    },
+    remove(...args: Parameters<typeof components.index.remove>) {
+      const [, , prop, , internalId, value, , language, tokenizer] = args;
+      const field = textField(prop);
+      if (!field) return base.remove(...args);
+      const id = internalId as number;
+      for (const token of tokenizer.tokenize(value as string, language, prop, false) as string[]) field.terms.get(token)?.delete(id);
+      field.totalLength -= field.lengths[id];
+      field.lengths[id] = 0;
+      return true;
     },
   };
+}
+
+function grown(array: Uint32Array, index: number): Uint32Array {
+  const bigger = new Uint32Array(Math.max(1024, (index + 1) * 2));
+  bigger.set(array);
+  return bigger;
 }
 
 /** Keeps the `size` best scores seen (a min-heap on score). */
@@ -108,31 +166,48 @@ class TopK {
   }
 }
 
+/** Which chunks a search's filters let through: a mask by Orama internal id for scoring, and the slots for the vector scan. */
+interface Allowed {
+  mask: Uint8Array;
+  slots: Int32Array;
+}
+
 export class SearchIndex {
   /** Chunk per slot; a slot is also the Orama document id. Freed slots are reused. */
   private readonly slots: (StoredChunk | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private readonly slotsByFile = new Map<string, number[]>();
+  /** Slots whose chunk is in Orama too; the others are still queued by a running `add`. */
+  private inOrama: Uint8Array = new Uint8Array(1024);
+  /** Orama internal id → slot. */
+  private slotByInternal = new Int32Array(1024);
   private vectors: Float32Array;
   private live = 0;
+  private pending = 0;
   /** Per-query BM25 accumulator by Orama internal id, kept zeroed between queries. */
   private scores = new Float64Array(1024);
+  private touched = new Int32Array(1024);
+  /** Filter sets by filter key; emptied whenever the indexed chunks change. */
+  private readonly allowedCache = new Map<string, Allowed>();
 
   private constructor(
     private readonly db: AnyOrama,
     private readonly dimension: number,
+    private readonly postings: Record<TextField, Postings>,
   ) {
     this.vectors = new Float32Array(1024 * dimension);
   }
 
   static async create(dimension: number): Promise<SearchIndex> {
+    const empty = (): Postings => ({ terms: new Map(), lengths: new Uint32Array(1024), totalLength: 0 });
+    const postings = { content: empty(), symbol: empty(), path: empty() };
     // The sorter is off: Orama's default sortable fields make every insert O(N).
     const db = create({
       schema,
-      components: { tokenizer: createCodeTokenizer(), index: createIndexComponent() },
+      components: { tokenizer: createCodeTokenizer(), index: createIndexComponent(postings) },
       sort: { enabled: false },
     }) as AnyOrama;
-    return new SearchIndex(db, dimension);
+    return new SearchIndex(db, dimension, postings);
   }
 
   /** Chunks in the index. */
@@ -140,11 +215,31 @@ export class SearchIndex {
     return this.live;
   }
 
-  /** Adds chunks in batches, yielding between them so searches are answered while a large index builds. */
+  /** True while an `add` is still putting chunks into the keyword index: vector search already sees them, keyword search not yet. */
+  get warming(): boolean {
+    return this.pending > 0;
+  }
+
+  /**
+   * Adds chunks. Their vectors are searchable at once; their text goes into Orama in batches, yielding between them,
+   * so searches are answered (keyword side partial, see `warming`) while a large index builds.
+   */
   async add(chunks: StoredChunk[]): Promise<void> {
-    for (let start = 0; start < chunks.length; start += ADD_BATCH) {
-      for (const chunk of chunks.slice(start, start + ADD_BATCH)) this.addOne(chunk);
-      if (start + ADD_BATCH < chunks.length) await yieldToLoop();
+    const placed = chunks.map((chunk) => this.place(chunk));
+    this.pending += placed.length;
+    this.allowedCache.clear();
+    let done = 0;
+    try {
+      while (done < placed.length) {
+        const end = Math.min(placed.length, done + ADD_BATCH);
+        for (let i = done; i < end; i++) this.insertText(placed[i], chunks[i]);
+        this.pending -= end - done;
+        done = end;
+        this.allowedCache.clear();
+        if (done < placed.length) await yieldToLoop();
+      }
+    } finally {
+      this.pending -= placed.length - done;
     }
   }
 
@@ -153,12 +248,14 @@ export class SearchIndex {
     const slots = this.slotsByFile.get(path);
     if (!slots) return;
     for (const slot of slots) {
-      remove(this.db, String(slot));
+      if (this.inOrama[slot]) remove(this.db, String(slot));
+      this.inOrama[slot] = 0;
       this.slots[slot] = undefined;
       this.freeSlots.push(slot);
       this.live--;
     }
     this.slotsByFile.delete(path);
+    this.allowedCache.clear();
   }
 
   /** Throws InvalidParamsError for a bad glob or a semantic search without a vector. */
@@ -175,20 +272,34 @@ export class SearchIndex {
     return this.page(ranked, query);
   }
 
-  private addOne(chunk: StoredChunk): void {
+  /** Gives the chunk a slot and its vector a place in the scan; its text is indexed by `insertText`. */
+  private place(chunk: StoredChunk): number {
     if (chunk.vector.length !== this.dimension) {
       throw new Error(`chunk ${chunk.path}:${chunk.startLine} has a ${chunk.vector.length}-d vector, the index expects ${this.dimension}`);
     }
     const slot = this.freeSlots.pop() ?? this.slots.length;
     if ((slot + 1) * this.dimension > this.vectors.length) {
-      const grown = new Float32Array(this.vectors.length * 2);
-      grown.set(this.vectors);
-      this.vectors = grown;
+      const bigger = new Float32Array(this.vectors.length * 2);
+      bigger.set(this.vectors);
+      this.vectors = bigger;
     }
     this.vectors.set(chunk.vector, slot * this.dimension);
     this.slots[slot] = chunk;
+    if (slot >= this.inOrama.length) this.inOrama = grownBytes(this.inOrama, slot);
+    this.inOrama[slot] = 0;
+    const fileSlots = this.slotsByFile.get(chunk.path);
+    if (fileSlots) fileSlots.push(slot);
+    else this.slotsByFile.set(chunk.path, [slot]);
+    this.live++;
+    return slot;
+  }
+
+  private insertText(slot: number, chunk: StoredChunk): void {
+    // The chunk may have been removed (its file re-indexed) while it waited in the queue.
+    if (this.slots[slot] !== chunk) return;
+    const id = String(slot);
     insert(this.db, {
-      id: String(slot),
+      id,
       content: chunk.content,
       symbol: chunk.symbol,
       path: chunk.path,
@@ -196,23 +307,35 @@ export class SearchIndex {
       ext: extensionOf(chunk.path),
       folders: ancestorFolders(chunk.path),
     });
-    const fileSlots = this.slotsByFile.get(chunk.path);
-    if (fileSlots) fileSlots.push(slot);
-    else this.slotsByFile.set(chunk.path, [slot]);
-    this.live++;
-  }
-
-  private slotOf(internalId: number): number {
-    return Number(this.db.internalDocumentIDStore.internalIdToId[internalId - 1]);
+    const internalId = this.db.internalDocumentIDStore.idToInternalId.get(id) as number;
+    if (internalId >= this.slotByInternal.length) {
+      const bigger = new Int32Array(Math.max(1024, (internalId + 1) * 2));
+      bigger.set(this.slotByInternal);
+      this.slotByInternal = bigger;
+    }
+    this.inOrama[slot] = 1;
+    this.slotByInternal[internalId] = slot;
   }
 
   private internalIdOf(slot: number): number {
     return this.db.internalDocumentIDStore.idToInternalId.get(String(slot))!;
   }
 
-  /** Orama internal ids of the chunks the filters let through, or undefined when there are no filters. */
-  private allowedDocs(languages: string[], paths: string[]): Set<number> | undefined {
+  /** The chunks the filters let through, or undefined when there are no filters. Cached by filter until the chunks change. */
+  private allowedDocs(languages: string[], paths: string[]): Allowed | undefined {
     const globs: CompiledGlob[] = paths.map(compileGlob);
+    if (languages.length === 0 && globs.length === 0) return undefined;
+    const key = JSON.stringify([languages, paths]);
+    let allowed = this.allowedCache.get(key);
+    if (!allowed) {
+      allowed = this.computeAllowed(languages, globs);
+      if (this.allowedCache.size >= FILTER_CACHE_SIZE) this.allowedCache.delete(this.allowedCache.keys().next().value!);
+      this.allowedCache.set(key, allowed);
+    }
+    return allowed;
+  }
+
+  private computeAllowed(languages: string[], globs: CompiledGlob[]): Allowed {
     const clauses: object[] = [];
     if (languages.length > 0) clauses.push({ language: { in: languages } });
     if (globs.length > 0 && globs.every((g) => g.folder !== null || g.ext !== null)) {
@@ -223,93 +346,110 @@ export class SearchIndex {
         })),
       });
     }
-    let ids: Set<number> | undefined;
+    const candidates: number[] = [];
     if (clauses.length > 0) {
-      ids = this.db.index.searchByWhereClause(this.db.data.index, this.db.tokenizer, { and: clauses }, undefined) as Set<number>;
+      const ids = this.db.index.searchByWhereClause(this.db.data.index, this.db.tokenizer, { and: clauses }, undefined) as Set<number>;
+      for (const id of ids) candidates.push(this.slotByInternal[id]);
+    } else {
+      for (let slot = 0; slot < this.slots.length; slot++) if (this.inOrama[slot]) candidates.push(slot);
     }
-    if (globs.length === 0 || globs.every((g) => g.exact)) return ids;
-    const candidates = ids ? [...ids].map((id) => this.slotOf(id)) : this.liveSlots();
+    const exactGlobs = globs.length === 0 || globs.every((g) => g.exact);
     const verdicts = new Map<string, boolean>();
-    const exact = new Set<number>();
+    const slots: number[] = [];
     for (const slot of candidates) {
       const path = this.slots[slot]?.path;
       if (path === undefined) continue;
-      let ok = verdicts.get(path);
+      let ok = exactGlobs || verdicts.get(path);
       if (ok === undefined) verdicts.set(path, (ok = globs.some((g) => g.matches(path))));
-      if (ok) exact.add(this.internalIdOf(slot));
+      if (ok) slots.push(slot);
     }
-    return exact;
-  }
-
-  private liveSlots(): number[] {
-    const out: number[] = [];
-    for (let slot = 0; slot < this.slots.length; slot++) if (this.slots[slot]) out.push(slot);
-    return out;
+    slots.sort((a, b) => a - b);
+    const mask = new Uint8Array(this.db.internalDocumentIDStore.internalIdToId.length + 1);
+    for (const slot of slots) mask[this.internalIdOf(slot)] = 1;
+    return { mask, slots: Int32Array.from(slots) };
   }
 
   /**
-   * BM25 over Orama's inverted index, scored into a flat array and cut to the top `wanted` with a heap.
+   * BM25 over the text fields' postings, scored into a flat array and cut to the top `wanted` with a heap.
    * Orama's own `search` builds two Maps per matching document and sorts every hit: at 100k chunks a common word
    * costs hundreds of ms there. Exact terms only: prefix matching makes a common word hit most of the index.
    */
-  private keywordSearch(text: string, allowed: Set<number> | undefined, wanted: number): Scored[] {
-    if (allowed && allowed.size === 0) return [];
-    const data = this.db.data.index as components.index.Index;
+  private keywordSearch(text: string, allowed: Allowed | undefined, wanted: number): Scored[] {
+    if (allowed && allowed.slots.length === 0) return [];
     const docs = count(this.db);
     const size = this.db.internalDocumentIDStore.internalIdToId.length + 1;
-    if (this.scores.length < size) this.scores = new Float64Array(size * 2);
-    const scores = this.scores;
-    const touched: number[] = [];
+    if (this.scores.length < size) {
+      this.scores = new Float64Array(size * 2);
+      this.touched = new Int32Array(size * 2);
+    }
+    const { scores, touched } = this;
+    const mask = allowed?.mask;
+    let touchedCount = 0;
     for (const token of codeTokens(text)) {
       for (const prop of TEXT_FIELDS) {
-        const found = (data.indexes[prop].node as { find(p: { term: string; exact: boolean }): Record<string, number[] | Set<number>> })
-          .find({ term: token, exact: true });
-        // Tokens such as `constructor` are also Object.prototype keys: only own properties count.
-        if (!Object.hasOwn(found, token)) continue;
-        const ids = found[token];
-        const occurrences = data.tokenOccurrences[prop][token];
-        const matching = typeof occurrences === 'number' ? occurrences : 0;
-        const idf = Math.log(1 + (docs - matching + 0.5) / (matching + 0.5));
-        const lengths = data.fieldLengths[prop];
-        const frequencies = data.frequencies[prop];
-        const average = data.avgFieldLength[prop];
-        const boost = BOOST[prop as keyof typeof BOOST];
+        const field = this.postings[prop];
+        const ids = field.terms.get(token);
+        if (!ids || ids.size === 0) continue;
+        const matching = ids.size;
+        const weight = BOOST[prop] * Math.log(1 + (docs - matching + 0.5) / (matching + 0.5));
+        const lengths = field.lengths;
+        const average = field.totalLength / docs;
+        const lengthNorm = (BM25.k * BM25.b) / average;
+        const baseNorm = BM25.k * (1 - BM25.b);
         for (const id of ids) {
-          if (allowed && !allowed.has(id)) continue;
-          const frequency = frequencies[id]?.[token];
-          const tf = typeof frequency === 'number' ? frequency : 0;
-          const norm = BM25.k * (1 - BM25.b + (BM25.b * (lengths[id] ?? average)) / average);
-          if (scores[id] === 0) touched.push(id);
-          scores[id] += (boost * idf * (BM25.d + tf * (BM25.k + 1))) / (tf + norm);
+          if (mask && !mask[id]) continue;
+          const length = lengths[id];
+          // tf is 1/length: the tokenizer yields each term once per field.
+          const tf = 1 / length;
+          if (scores[id] === 0) touched[touchedCount++] = id;
+          scores[id] += (weight * (BM25.d + tf * (BM25.k + 1))) / (tf + baseNorm + lengthNorm * length);
         }
       }
     }
     const top = new TopK(wanted);
-    for (const id of touched) {
-      if (scores[id] > top.floor) top.push(this.slotOf(id), scores[id]);
+    for (let i = 0; i < touchedCount; i++) {
+      const id = touched[i];
+      if (scores[id] > top.floor) top.push(this.slotByInternal[id], scores[id]);
       scores[id] = 0;
     }
     return top.sorted();
   }
 
-  private vectorSearch(query: Float32Array, allowed: Set<number> | undefined, wanted: number): Scored[] {
+  private vectorSearch(query: Float32Array, allowed: Allowed | undefined, wanted: number): Scored[] {
     const q = normalised(query);
     const top = new TopK(wanted);
-    const scan = (slot: number) => {
-      const score = this.dot(q, slot);
-      if (score > top.floor) top.push(slot, score);
-    };
-    if (allowed) for (const id of allowed) scan(this.slotOf(id));
-    else for (let slot = 0; slot < this.slots.length; slot++) if (this.slots[slot]) scan(slot);
+    if (allowed) {
+      for (const slot of allowed.slots) {
+        const score = this.dot(q, slot);
+        if (score > top.floor) top.push(slot, score);
+      }
+    } else {
+      for (let slot = 0; slot < this.slots.length; slot++) {
+        if (this.slots[slot] === undefined) continue;
+        const score = this.dot(q, slot);
+        if (score > top.floor) top.push(slot, score);
+      }
+    }
     return top.sorted();
   }
 
   private dot(q: Float32Array, slot: number): number {
     const v = this.vectors;
-    const base = slot * this.dimension;
-    let sum = 0;
-    for (let i = 0; i < q.length; i++) sum += q[i] * v[base + i];
-    return sum;
+    const n = q.length;
+    let i = 0;
+    let j = slot * this.dimension;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    for (; i + 3 < n; i += 4, j += 4) {
+      a += q[i] * v[j];
+      b += q[i + 1] * v[j + 1];
+      c += q[i + 2] * v[j + 2];
+      d += q[i + 3] * v[j + 3];
+    }
+    for (; i < n; i++, j++) a += q[i] * v[j];
+    return a + b + c + d;
   }
 
   /** Keyword hits the vector top-k missed still have a cosine; fusing them with 0 would undervalue them. */
@@ -339,6 +479,12 @@ export class SearchIndex {
     }
     return hits.slice(query.offset);
   }
+}
+
+function grownBytes(array: Uint8Array, index: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(1024, (index + 1) * 2));
+  bigger.set(array);
+  return bigger;
 }
 
 function normalised(vector: Float32Array): Float32Array {

@@ -269,7 +269,8 @@ export async function readSourceFile(absPath: string, maxFileSize: number): Prom
   if (text === null) return { ok: false, reason: 'not UTF-8' };
   if (text === undefined) return { ok: false, reason: 'binary file' };
   if (looksGenerated(text)) return { ok: false, reason: 'minified or generated' };
-  return { ok: true, text };
+  // CRLF → LF keeps every line number and keeps carriage returns out of chunk text shown in terminals.
+  return { ok: true, text: text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text };
 }
 
 function tooLargeReason(maxFileSize: number): string {

@@ -1,0 +1,119 @@
+// Load: concurrent searchers while a full index runs, an editor that floods notifications, and memory across
+// searches and repeated passes.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import { SearchRequest, IndexRequest } from '../../daemon/protocol';
+import { connectRaw, makeTempHome } from '../support';
+import { FULL, index, percentile, rssOf, sized, startDaemon, writeProject } from './support';
+
+const home = makeTempHome('ccc-hl-');
+const roots: string[] = [];
+function freshRoot(): string {
+  const root = mkdtempSync('/tmp/ccc-hl-proj-');
+  roots.push(root);
+  return root;
+}
+after(async () => {
+  await home.cleanup();
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+const QUERIES = ['sum of values', 'scaled input', 'return total', 'module variant', 'values sorted', 'input number'];
+/** The search bound while a full index runs on 2 cores. */
+const P95_BOUND_MS = 250;
+
+interface Run {
+  latencies: number[];
+  errors: number;
+  /** Searches answered while `counting()` was true. */
+  during: number;
+}
+
+/** 8 clients, each with its own connection, searching one after another. */
+async function searchers(root: string, counting: () => boolean): Promise<Run> {
+  const run: Run = { latencies: [], errors: 0, during: 0 };
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, client) => {
+      const raw = await connectRaw(home.dir, { client: 'cli' });
+      try {
+        for (let i = 0; i < sized(50, 200); i++) {
+          const started = performance.now();
+          try {
+            const result = await raw.connection.sendRequest(SearchRequest, { root, query: QUERIES[(client + i) % QUERIES.length] });
+            assert.ok(result.results.length > 0);
+            run.latencies.push(performance.now() - started);
+            if (counting()) run.during++;
+          } catch {
+            run.errors++;
+          }
+        }
+      } finally {
+        raw.close();
+      }
+    }),
+  );
+  return run;
+}
+
+function report(what: string, run: Run, pid: number): void {
+  const p50 = percentile(run.latencies, 50).toFixed(0);
+  const p95 = percentile(run.latencies, 95).toFixed(0);
+  console.log(`load ${what}: ${run.latencies.length} searches, errors ${run.errors}, p50 ${p50} ms, p95 ${p95} ms; daemon RSS ${(rssOf(pid) / 2 ** 20).toFixed(0)} MB`);
+}
+
+describe('load', () => {
+  test(`8 clients × ${sized(50, 200)} searches while a full index of ${sized(2000, 10_000)} files runs, then beside a flooding editor`, async () => {
+    const searched = freshRoot();
+    const indexing = freshRoot();
+    writeProject(searched, 500);
+    writeProject(indexing, sized(2000, 10_000));
+    const pid = await startDaemon(home.dir);
+    await index(home.dir, searched);
+
+    let indexDone = false;
+    const indexer = await connectRaw(home.dir, { client: 'cli' });
+    const pass = indexer.connection.sendRequest(IndexRequest, { root: indexing }).finally(() => (indexDone = true));
+    const whileIndexing = await searchers(searched, () => !indexDone);
+    const result = await pass;
+    indexer.close();
+    report(`while indexing ${result.counts.files} files`, whileIndexing, pid);
+    assert.equal(whileIndexing.errors, 0);
+    assert.ok(whileIndexing.during > whileIndexing.latencies.length / 2, 'most searches ran while the index pass ran');
+    assert.ok(percentile(whileIndexing.latencies, 95) <= P95_BOUND_MS, `search p95 while indexing exceeds ${P95_BOUND_MS} ms`);
+
+    // An editor sending notifications as fast as its socket takes them (~40k/s) must not starve the others.
+    const flooder = await connectRaw(home.dir, { client: 'vscode' });
+    let floods = 0;
+    const flood = setInterval(() => {
+      for (let i = 0; i < 200; i++) flooder.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [] }).catch(() => undefined);
+      floods += 200;
+    }, 5);
+    const beside = await searchers(searched, () => true);
+    clearInterval(flood);
+    flooder.close();
+    report(`beside ${floods} flood notifications`, beside, pid);
+    assert.equal(beside.errors, 0);
+    assert.ok(percentile(beside.latencies, 95) <= 4 * P95_BOUND_MS, 'a flooding editor does not starve the others');
+  });
+
+  test('memory: RSS after many searches and no growth over repeated index passes', async () => {
+    const root = freshRoot();
+    writeProject(root, sized(500, 5000));
+    const pid = await startDaemon(home.dir);
+    const passes = sized(6, 20);
+    const rss: number[] = [];
+    for (let pass = 1; pass <= passes; pass++) {
+      await index(home.dir, root, { force: true });
+      rss.push(rssOf(pid));
+    }
+    const raw = await connectRaw(home.dir, { client: 'cli' });
+    for (let i = 0; i < sized(200, 1000); i++) await raw.connection.sendRequest(SearchRequest, { root, query: QUERIES[i % QUERIES.length] });
+    raw.close();
+    const afterSearches = rssOf(pid);
+    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    console.log(`memory: RSS per pass ${rss.map(mb).join(', ')} MB; after searches ${mb(afterSearches)} MB${FULL ? ' (full form)' : ''}`);
+    const growth = rss[passes - 1] - rss[2];
+    assert.ok(growth < Math.max(0.25 * rss[2], 64 * 2 ** 20), `RSS grew ${mb(growth)} MB from pass 3 to pass ${passes}`);
+  });
+});
