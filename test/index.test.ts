@@ -198,7 +198,8 @@ describe('ccc index on the polyglot fixture', () => {
     assert.equal((await runCli(['daemon', 'stop'], { home: home.dir })).code, 0);
     const manifest = join(projectIndexDir(home.dir, root), 'manifest.json');
     writeFileSync(manifest, '{ this is not json');
-    await waitFor(async () => (await status(home.dir, root)).files === expected, 120_000, 'the corrupt index to be rebuilt');
+    // A poll tolerates a failed status call (e.g. while a daemon restarts); the assertions below do not.
+    await waitFor(async () => (await status(home.dir, root).catch(() => null))?.files === expected, 120_000, 'the corrupt index to be rebuilt');
     assert.equal((await search(home.dir, root, 'PopWombat')).results[0]?.path, 'lib/queue.go');
     assert.match(readFileSync(join(home.dir, 'daemon.log'), 'utf8'), /rebuilt from scratch/);
   });
@@ -210,8 +211,8 @@ describe('ccc index on the polyglot fixture', () => {
     try {
       writeFileSync(join(home.dir, 'settings.yml'), `embedding:\n  model: ${JSON.stringify(modelCopy)}\n`);
       await waitFor(async () => {
-        const now = await status(home.dir, root);
-        return now.model !== before.model && now.files === before.files && now.state === 'ready';
+        const now = await status(home.dir, root).catch(() => null);
+        return !!now && now.model !== before.model && now.files === before.files && now.state === 'ready';
       }, 120_000, 'the index to be rebuilt for the new model');
       assert.equal((await search(home.dir, root, 'PopWombat')).results[0]?.path, 'lib/queue.go');
     } finally {

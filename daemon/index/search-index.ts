@@ -40,8 +40,8 @@ type TextField = (typeof TEXT_FIELDS)[number];
 /** A query word found in a chunk's symbol or path says more than one in its body. */
 const BOOST: Record<TextField, number> = { symbol: 2, path: 1.5, content: 1 };
 const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
-/** Chunks inserted between yields to the event loop while building. */
-const ADD_BATCH = 500;
+/** Longest stretch of inserts between yields to the event loop, so searches are answered while an index builds. */
+const ADD_SLICE_MS = 10;
 /** Filter sets kept for repeated queries (a panel re-running one filter while typing). */
 const FILTER_CACHE_SIZE = 16;
 
@@ -231,10 +231,14 @@ export class SearchIndex {
     let done = 0;
     try {
       while (done < placed.length) {
-        const end = Math.min(placed.length, done + ADD_BATCH);
-        for (let i = done; i < end; i++) this.insertText(placed[i], chunks[i]);
-        this.pending -= end - done;
-        done = end;
+        // Sliced by time, not count: an insert's cost varies with the text, and searches wait for every slice.
+        const sliceEnd = performance.now() + ADD_SLICE_MS;
+        const start = done;
+        while (done < placed.length && performance.now() < sliceEnd) {
+          this.insertText(placed[done], chunks[done]);
+          done++;
+        }
+        this.pending -= done - start;
         this.allowedCache.clear();
         if (done < placed.length) await yieldToLoop();
       }
