@@ -17,12 +17,16 @@ const noSharp = {
   },
 };
 
-// `ccc mcp` loads the MCP server (SDK, zod, ajv: ~1.4 MB) from its own bundle, dist/mcp.js, when it runs: compiling it
-// made every other ccc command start ~2x slower.
-const mcpApart = {
-  name: 'mcp-apart',
+// Parts only one command needs load from their own bundle when that command runs: compiling them made every other ccc
+// command start slower. `ccc mcp` → dist/mcp.js (MCP SDK, zod, ajv: ~1.4 MB); `ccc init` → dist/settings.js (yaml).
+const apart = [
+  { filter: /\/mcp\/server$/, entry: 'daemon/mcp/server.ts', bundle: 'mcp.js' },
+  { filter: /\/index\/settings$/, entry: 'daemon/index/settings.ts', bundle: 'settings.js' },
+];
+const loadApart = {
+  name: 'load-apart',
   setup(build) {
-    build.onResolve({ filter: /\/mcp\/server$/ }, () => ({ path: './mcp.js', external: true }));
+    for (const { filter, bundle } of apart) build.onResolve({ filter }, () => ({ path: `./${bundle}`, external: true }));
   },
 };
 
@@ -44,9 +48,9 @@ const programs = [
   { entryPoints: ['daemon/server/main.ts'], outfile: 'dist/daemon.js', platform: 'node', format: 'cjs', external: nodeExternals },
   {
     entryPoints: ['daemon/cli/main.ts'], outfile: 'dist/ccc.js', platform: 'node', format: 'cjs', external: nodeExternals,
-    plugins: [...common.plugins, mcpApart], banner: { js: '#!/usr/bin/env node' },
+    plugins: [...common.plugins, loadApart], banner: { js: '#!/usr/bin/env node' },
   },
-  { entryPoints: ['daemon/mcp/server.ts'], outfile: 'dist/mcp.js', platform: 'node', format: 'cjs', external: nodeExternals },
+  ...apart.map(({ entry, bundle }) => ({ entryPoints: [entry], outfile: `dist/${bundle}`, platform: 'node', format: 'cjs', external: nodeExternals })),
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // web-tree-sitter finds itself through import.meta.url, which a CommonJS bundle lacks: give it the bundle's own URL.
   {

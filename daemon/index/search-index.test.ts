@@ -184,3 +184,24 @@ test('words that are Object.prototype keys are searchable', async () => {
     assert.equal(index.search(query('hasOwnProperty', mode)).length, mode === 'keyword' ? 0 : 1);
   }
 });
+
+test('vectors answer at once while the keyword index builds; a file removed meanwhile never shows up', async () => {
+  const index = await SearchIndex.create(DIM);
+  const many = Array.from({ length: 3000 }, (_, i) => chunk(`warm/f${i % 300}.ts`, 'typescript', i, `function warm${i}`, `function warm${i}() { return loadRecord${i}(); }`));
+  const last = many[many.length - 1];
+  const building = index.add(many);
+  assert.equal(index.warming, true);
+  assert.equal(index.count, 3000);
+  const semantic = index.search({ ...query('', 'semantic'), vector: last.vector });
+  assert.equal(semantic[0].symbol, last.symbol, 'the last chunk queued is already found by its vector');
+  const early = index.search(query('loadRecord2999', 'keyword', { limit: 100, maxPerFile: 0 }));
+  assert.ok(early.length > 0 && early.every((h) => h.symbol !== last.symbol), 'its text is not indexed yet, earlier batches are');
+  index.removeFile(last.path);
+  await building;
+  assert.equal(index.warming, false);
+  assert.equal(index.count, 2990);
+  assert.equal(index.search(query('loadRecord2998', 'keyword'))[0]?.symbol, 'function warm2998');
+  for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+    assert.ok(index.search(query('loadRecord2999 warm2999', mode, { limit: 100, maxPerFile: 0 })).every((h) => h.path !== last.path), mode);
+  }
+});

@@ -104,6 +104,8 @@ function toResponseError(error: unknown): ResponseError<void> {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   if (error instanceof SettingsError) return new ResponseError(ErrorCodes.InvalidSettings, message);
   const code = (error as { code?: unknown } | null)?.code;
+  // Any write (store, embedding cache, log) can hit a full disk; the raw errno line does not say what to do.
+  if (code === 'ENOSPC') return new ResponseError(ErrorCodes.IndexFailed, `the disk is full (${message}); free some space, then run ccc index again`);
   return new ResponseError(typeof code === 'number' ? code : ErrorCodes.IndexFailed, message);
 }
 

@@ -10,7 +10,7 @@ import { ProgressType, ResponseError } from 'vscode-jsonrpc';
 import { homePaths } from '../../daemon/paths';
 import { ErrorCodes, IndexRequest, SearchRequest, StatusRequest, type IndexProgress, type IndexResult } from '../../daemon/protocol';
 import { CCC_JS, connectRaw, makeTempHome, waitFor } from '../support';
-import { assertFindable, FULL, index, marker, request, search, sized, sleep, sourceFile, startDaemon, writeFile, writeProject } from './support';
+import { assertFindable, FULL, index, marker, request, rssOf, search, sized, sleep, sourceFile, startDaemon, writeFile, writeProject } from './support';
 
 const home = makeTempHome('ccc-hb-');
 const roots: string[] = [];
@@ -225,7 +225,14 @@ describe('bad trees', () => {
     assert.equal(result.counts.errors, 0);
     const hits = (await search(home.dir, { root: big, query: `${marker(9200)}_deep`, mode: 'keyword' })).results;
     assert.ok(hits.some((hit) => hit.path === `${deep}/deep.py`), 'the deepest file is found');
-    console.log(`tiny files: ${count} + 1 deep indexed in ${tookMs} ms, ${result.chunks} chunks`);
+    const afterIndex = rssOf(daemonPid);
+    const started2 = Date.now();
+    for (let i = 0; i < sized(100, 1000); i++) await search(home.dir, { root: big, query: `v${i % 50} value ${i}` });
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    console.log(
+      `tiny files: ${count} + 1 deep indexed in ${tookMs} ms, ${result.chunks} chunks; daemon RSS ${mb(afterIndex)}, ` +
+        `after ${sized(100, 1000)} searches (${Date.now() - started2} ms) ${mb(rssOf(daemonPid))}`,
+    );
     tried.push(`${count} tiny files`, '200-level tree');
     await stillServing();
   });
@@ -354,6 +361,7 @@ describe('bad clients', () => {
   });
 
   test('a client that never reads its big results does not stall the others', async () => {
+    const rssBefore = rssOf(daemonPid);
     const hog = await connectRaw(home.dir, { client: 'cli' });
     hog.socket.pause();
     const body = (id: number) =>
@@ -366,9 +374,11 @@ describe('bad clients', () => {
       await assertFindable(home.dir, root, i % BASELINE);
       latencies.push(Date.now() - started);
     }
+    const rssHeld = rssOf(daemonPid);
     hog.close();
     const worst = Math.max(...latencies);
-    console.log(`non-reading client: ${flood} big searches queued; others' worst search ${worst} ms`);
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    console.log(`non-reading client: ${flood} big searches queued; others' worst search ${worst} ms; daemon RSS ${mb(rssBefore)} → ${mb(rssHeld)}`);
     assert.ok(worst < 5000, `others were served (worst ${worst} ms)`);
     tried.push('client that never reads');
     await stillServing();
