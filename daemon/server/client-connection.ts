@@ -14,6 +14,10 @@ export interface ServerIdentity {
 
 let nextId = 1;
 
+/** A client that stops reading its replies is dropped before the daemon's memory fills with them. */
+const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
+const MAX_QUEUED_REPLIES = 256;
+
 export class ClientConnection {
   readonly id = nextId++;
   readonly connection: MessageConnection;
@@ -30,7 +34,7 @@ export class ClientConnection {
     socket.on('data', createFrameGuard((reason) => this.drop(reason)));
     socket.on('error', (error) => log.debug(`${this.label} socket error: ${error.message}`));
     socket.on('close', () => this.finish());
-    this.connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+    this.connection = createMessageConnection(new StreamMessageReader(socket), this.boundedWriter());
     this.connection.onError(([error]) => this.drop(`unreadable message: ${error.message.split('\n')[0]}`));
     this.connection.onClose(() => this.finish());
     this.connection.onRequest(InitializeRequest.type, (params) => {
@@ -61,6 +65,25 @@ export class ClientConnection {
   end(): void {
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 200).unref();
+  }
+
+  private boundedWriter(): StreamMessageWriter {
+    const writer = new StreamMessageWriter(this.socket);
+    const write = writer.write.bind(writer);
+    let queued = 0;
+    writer.write = async (message) => {
+      if (queued >= MAX_QUEUED_REPLIES || this.socket.writableLength > MAX_UNSENT_BYTES) {
+        this.drop(`it does not read its replies (${queued} queued, ${this.socket.writableLength} bytes unsent)`);
+        return;
+      }
+      queued++;
+      try {
+        await write(message);
+      } finally {
+        queued--;
+      }
+    };
+    return writer;
   }
 
   private drop(reason: string): void {

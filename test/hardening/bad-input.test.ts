@@ -2,7 +2,7 @@
 // one-line error or a skip with a reason, and the daemon must keep serving what it had indexed before.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -375,6 +375,8 @@ describe('bad clients', () => {
       latencies.push(Date.now() - started);
     }
     const rssHeld = rssOf(daemonPid);
+    const log = join(home.dir, 'daemon.log');
+    await waitFor(() => readFileSync(log, 'utf8').includes('does not read its replies'), 20_000);
     hog.close();
     const worst = Math.max(...latencies);
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
