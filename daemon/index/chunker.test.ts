@@ -1,7 +1,7 @@
 // The chunker end to end: the real worker bundle and real grammars from dist/ (run `npm run build` first).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { samples } from '../../test/fixtures/chunker/samples';
 import { Chunk, Chunker, SourceFile } from './chunker';
@@ -137,5 +137,42 @@ describe('Chunker worker lifecycle', () => {
       delete process.env.CCC_TEST_PARSE_CRASH_PATH;
       await chunker.close();
     }
+  });
+
+  describe('on TypeScript\'s lib/*.d.ts (large real files, more than the worker keeps queued)', () => {
+    const lib = resolve(__dirname, '../../node_modules/typescript/lib');
+    const dts: SourceFile[] = readdirSync(lib)
+      .filter((name) => name.endsWith('.d.ts') && name !== 'lib.dom.d.ts')
+      .slice(0, 48)
+      .map((name) => ({ path: name, language: 'typescript', text: readFileSync(join(lib, name), 'utf8') }));
+
+    it('gives the same chunks whether one worker parses them all or a new worker every 5 files', { timeout: 120_000 }, async () => {
+      const steady = new Chunker({ distDir });
+      const recycled = new Chunker({ distDir, recycleAfterFiles: 5 });
+      try {
+        const expected = await steady.chunk(dts);
+        const [first, second] = await Promise.all([recycled.chunk(dts.slice(0, 30)), recycled.chunk(dts.slice(30))]);
+        assert.deepEqual([...first, ...second], expected);
+        assert.equal(recycled.workersStarted, Math.ceil(dts.length / 5));
+        assert.ok(expected.every((chunks) => chunks.length > 0));
+      } finally {
+        await Promise.all([steady.close(), recycled.close()]);
+      }
+    });
+
+    it('closes at once mid-parse: the calls not yet answered reject, so shutdown never waits on the worker', { timeout: 30_000 }, async () => {
+      const chunker = new Chunker({ distDir, recycleAfterFiles: 5 });
+      const running = chunker.chunk(dts).then(() => null, (error: Error) => error);
+      const queued = chunker.chunk(dts).then(() => null, (error: Error) => error);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const started = performance.now();
+      await chunker.close();
+      const [runningError, queuedError] = await Promise.all([running, queued]);
+      const elapsed = performance.now() - started;
+      assert.match(runningError?.message ?? '', /closed/);
+      assert.match(queuedError?.message ?? '', /closed/);
+      assert.ok(elapsed < 500, `closing took ${Math.round(elapsed)} ms`);
+      await assert.rejects(chunker.chunk(dts.slice(0, 1)), /closed/);
+    });
   });
 });

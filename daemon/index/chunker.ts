@@ -47,6 +47,9 @@ function timeoutFor(file: SourceFile): number {
   return 10_000 + file.text.length / 100;
 }
 
+/** Added to the timeout of a new worker's first file: starting it and loading a grammar took up to seconds on a loaded machine. */
+const WORKER_START_MS = 30_000;
+
 /** Files sent ahead to the worker, so it never waits for the main thread between files. */
 const PIPELINE_DEPTH = 16;
 
@@ -61,6 +64,9 @@ export class Chunker {
   private started = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Ends the running call with an error; set while one runs. */
+  private abort: ((error: Error) => void) | undefined;
+  private closed = false;
 
   constructor(options: ChunkerOptions = {}) {
     this.distDir = options.distDir ?? __dirname;
@@ -80,40 +86,64 @@ export class Chunker {
     return run;
   }
 
+  /** Stops at once: the worker is terminated and calls not yet answered reject, so a closing daemon never waits on a parse. */
   async close(): Promise<void> {
-    await this.queue;
+    this.closed = true;
     clearTimeout(this.idleTimer);
+    this.abort?.(new Error('the chunker was closed'));
     await this.retire();
   }
 
   private async chunkAll(files: SourceFile[]): Promise<Chunk[][]> {
+    if (this.closed) throw new Error('the chunker was closed');
     const entry = join(this.distDir, 'parse-worker.js');
     if (!existsSync(entry)) throw new Error(`The chunker's worker ${entry} is missing: run \`npm run build\` (or pass distDir).`);
     clearTimeout(this.idleTimer);
     try {
       return await this.parseAll(files);
     } finally {
+      this.abort = undefined;
       this.worker?.unref();
-      this.idleTimer = setTimeout(() => void this.retire(), IDLE_EXIT_MS).unref();
+      if (!this.closed) this.idleTimer = setTimeout(() => void this.retire(), IDLE_EXIT_MS).unref();
     }
   }
 
   /**
    * Streams the files through the worker, PIPELINE_DEPTH at a time. Replies come in order, so the oldest file without one
    * is the file that crashed or hung a worker: it falls back to the text splitter and the files after it go to a new worker.
+   * Every way out settles the promise: an error thrown in a handler rejects it rather than escaping to the event loop.
    */
   private parseAll(files: SourceFile[]): Promise<Chunk[][]> {
     const results: Chunk[][] = new Array(files.length);
     let pending: number[] = [];
     let next = 0;
     let done = 0;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       let worker: Worker | undefined;
       let timer: NodeJS.Timeout | undefined;
+      /** A new worker's first reply also waits for it to start and load a grammar, which is slow on a busy machine. */
+      let started = false;
       const detach = () => {
         clearTimeout(timer);
         worker?.off('message', onMessage).off('error', onError).off('exit', onExit);
         worker = undefined;
+      };
+      const fail = (error: Error) => {
+        const lost = worker;
+        detach();
+        if (lost) {
+          this.drop(lost);
+          void lost.terminate();
+        }
+        reject(error);
+      };
+      this.abort = fail;
+      const guarded = <A extends unknown[]>(handler: (...args: A) => void) => (...args: A) => {
+        try {
+          handler(...args);
+        } catch (error) {
+          fail(error as Error);
+        }
       };
       const fallBack = (index: number, reason: string) => {
         this.log.warn(`chunker: ${files[index].path}: ${reason}; using the text splitter`);
@@ -128,6 +158,7 @@ export class Chunker {
         }
         if (!worker) {
           worker = this.workerForNextFiles();
+          started = this.filesSent > 0;
           worker.on('message', onMessage).on('error', onError).on('exit', onExit);
         }
         while (pending.length < PIPELINE_DEPTH && next < files.length && !this.mustRecycle()) {
@@ -136,10 +167,12 @@ export class Chunker {
           this.filesSent++;
         }
         clearTimeout(timer);
-        if (pending.length) timer = setTimeout(onTimeout, timeoutFor(files[pending[0]]));
+        if (pending.length) timer = setTimeout(onTimeout, timeoutFor(files[pending[0]]) + (started ? 0 : WORKER_START_MS));
       };
-      const onMessage = (reply: ParseReply) => {
-        const index = pending.shift()!;
+      const onMessage = guarded((reply: ParseReply) => {
+        started = true;
+        const index = pending.shift();
+        if (index === undefined) throw new Error('the parse worker answered a file it was not given');
         if ('error' in reply) fallBack(index, reply.error);
         else {
           results[index] = reply.chunks;
@@ -152,21 +185,24 @@ export class Chunker {
           void this.retire();
         }
         pump();
-      };
+      });
       const lose = (reason: string) => {
         const lost = worker!;
         detach();
         this.drop(lost);
         void lost.terminate();
-        fallBack(pending[0], reason);
-        next = pending[0] + 1;
-        pending = [];
+        // With nothing unanswered there is no file to blame: the next files simply go to a new worker.
+        if (pending.length) {
+          fallBack(pending[0], reason);
+          next = pending[0] + 1;
+          pending = [];
+        }
         pump();
       };
-      const onError = (error: Error) => lose(`the parse worker failed (${error.message})`);
-      const onExit = (code: number) => lose(`the parse worker exited with code ${code}`);
-      const onTimeout = () => lose(`parsing took longer than ${Math.round(timeoutFor(files[pending[0]]) / 1000)} s`);
-      pump();
+      const onError = guarded((error: Error) => lose(`the parse worker failed (${error.message})`));
+      const onExit = guarded((code: number) => lose(`the parse worker exited with code ${code}`));
+      const onTimeout = guarded(() => lose(`parsing took longer than ${Math.round(timeoutFor(files[pending[0]]) / 1000)} s`));
+      guarded(pump)();
     });
   }
 

@@ -46,8 +46,8 @@ function wordEnd(text: string, start: number): number {
   }
 }
 
-/** Adds the camelCase / snake_case / digit parts of text[start, end) other than `whole`. */
-function addParts(text: string, start: number, end: number, whole: string, out: Set<string>): void {
+/** Emits the camelCase / snake_case / digit parts of text[start, end) other than `whole`. */
+function addParts(text: string, start: number, end: number, whole: string, emit: (token: string) => void): void {
   let i = start;
   while (i < end) {
     const c = text.charCodeAt(i);
@@ -74,7 +74,7 @@ function addParts(text: string, start: number, end: number, whole: string, out: 
       continue;
     }
     const part = text.slice(i, partEnd).toLowerCase();
-    if (part !== whole && keep(part)) out.add(part);
+    if (part !== whole && keep(part)) emit(part);
     i = partEnd;
   }
 }
@@ -85,9 +85,19 @@ function plainLower(text: string, start: number, end: number): boolean {
   return true;
 }
 
-/** The distinct lower-case terms of `text`, in first-seen order. */
-export function codeTokens(text: string): string[] {
-  const out = new Set<string>();
+/** `files` → `file`, `parsing` → `pars`, `parsed` → `pars`: a query's words meet the code's other forms of them. */
+function stem(token: string): string {
+  if (!plainLower(token, 0, token.length)) return token;
+  const n = token.length;
+  if (n > 5 && token.endsWith('ing')) return token.slice(0, -3);
+  if (n > 4 && token.endsWith('ed')) return token.slice(0, -2);
+  if (n > 3 && token.endsWith('s') && !token.endsWith('ss') && !token.endsWith('us') && !token.endsWith('is')) return token.slice(0, -1);
+  return token;
+}
+
+/** Calls `emit` for every term occurrence in `text`: each word whole, then its parts. */
+function scanTerms(text: string, emitTerm: (token: string) => void): void {
+  const emit = (token: string) => emitTerm(stem(token));
   let i = 0;
   while (i < text.length) {
     if (!isWordChar(text.charCodeAt(i))) {
@@ -96,11 +106,28 @@ export function codeTokens(text: string): string[] {
     }
     const end = wordEnd(text, i);
     const whole = text.slice(i, end).toLowerCase();
-    if (keep(whole)) out.add(whole);
-    if (!plainLower(text, i, end)) addParts(text, i, end, whole, out);
+    if (keep(whole)) emit(whole);
+    if (!plainLower(text, i, end)) addParts(text, i, end, whole, emit);
     i = end;
   }
+}
+
+/** The distinct lower-case terms of `text`, in first-seen order. */
+export function codeTokens(text: string): string[] {
+  const out = new Set<string>();
+  scanTerms(text, (token) => out.add(token));
   return [...out];
+}
+
+/** Each term of `text` with how often it occurs there, and the total number of term occurrences (BM25's field length). */
+export function codeTermCounts(text: string): { counts: Map<string, number>; length: number } {
+  const counts = new Map<string, number>();
+  let length = 0;
+  scanTerms(text, (token) => {
+    counts.set(token, (counts.get(token) ?? 0) + 1);
+    length++;
+  });
+  return { counts, length };
 }
 
 /** The tokenizer component Orama calls for its string fields and for query terms. */

@@ -33,6 +33,11 @@ export interface PassContext {
 export interface PassRequest {
   /** Only these files or folders (absolute or root-relative); omitted: the whole project. */
   paths?: string[];
+  /**
+   * Re-read and re-chunk every file as if new, replacing each file's chunks in place: searches keep the rest of the index
+   * while the rebuild runs, where dropping the index first would leave them nothing to answer from.
+   */
+  force?: boolean;
 }
 
 export interface PassOutcome {
@@ -74,7 +79,7 @@ export async function runIndexPass(ctx: PassContext, request: PassRequest, progr
   const listing = request.paths
     ? await listPaths(ctx.root, request.paths, filter, records)
     : await listProject(ctx.root, settings, records);
-  const pass = new Pass(ctx, settings, records, progress);
+  const pass = new Pass(ctx, settings, records, request.force ?? false, progress);
   await pass.run(listing);
   const result: IndexResult = {
     root: ctx.root,
@@ -180,6 +185,7 @@ class Pass {
     private readonly ctx: PassContext,
     private readonly settings: ProjectSettings,
     private readonly records: Map<string, FileRecord>,
+    private readonly force: boolean,
     private readonly progress: ProgressSink,
   ) {}
 
@@ -190,21 +196,33 @@ class Pass {
     this.progress({ kind: 'begin', title: 'Indexing', percentage: 0, counts: this.counts });
     for (const path of listing.deletions) this.plain.push({ path, record: null, chunks: [] });
     this.counts.deleted += listing.deletions.length;
-    for (let at = 0; at < listing.files.length && !this.ctx.shouldStop(); at += READ_CONCURRENCY) {
+    for (let at = 0; at < listing.files.length; at += READ_CONCURRENCY) {
+      this.stopIfAsked();
       const group = listing.files.slice(at, at + READ_CONCURRENCY);
       await Promise.all(group.map((file) => this.look(file)));
       this.done += group.length;
       if (this.changed.length >= FILES_PER_BATCH || this.changedBytes >= BYTES_PER_BATCH) await this.flush();
       this.report();
     }
+    this.stopIfAsked();
     await this.flush();
     await this.landing;
     this.progress({ kind: 'end', message: summary(this.counts), percentage: 100, counts: this.counts });
   }
 
+  /**
+   * A closing daemon ends the pass here without landing what is still buffered: the store is crash-safe, and the files
+   * not yet landed are redone by the next pass.
+   */
+  private stopIfAsked(): void {
+    if (this.ctx.shouldStop()) throw new Error('the index pass was stopped because the daemon is shutting down; run ccc index again');
+  }
+
   /** Decides what a file needs: nothing, a new mtime, a re-chunk, or removal because it can no longer be read. */
   private async look(file: WalkedFile): Promise<void> {
-    const previous = this.records.get(file.path);
+    const stored = this.records.get(file.path);
+    // A forced pass treats every file as new; what is stored still counts for removing a file that became unreadable.
+    const previous = this.force ? undefined : stored;
     if (previous && previous.mtimeMs === file.mtimeMs && previous.size === file.size) {
       this.counts.unchanged++;
       return;
@@ -212,7 +230,7 @@ class Pass {
     const read = await readSourceFile(file.absPath, this.settings.maxFileSize);
     if (!read.ok) {
       this.skip(file.path, read.reason);
-      if (previous) this.remove(file.path);
+      if (stored) this.remove(file.path);
       return;
     }
     const hash = sha256(read.text);
@@ -256,6 +274,7 @@ class Pass {
     this.landing = (async () => {
       const chunks = await chunked;
       await previous;
+      this.stopIfAsked();
       await this.land([...plain, ...(await this.embed(batch, chunks))]);
     })();
     // Awaited by the next flush or at the end of the pass; until then a failure must not count as unhandled.

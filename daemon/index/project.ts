@@ -69,8 +69,6 @@ export interface IndexRequestOptions {
 
 const MAX_QUERY_BYTES = 10 * 1024;
 const DEFAULT_MAX_PER_FILE = 3;
-/** How long closing waits for the running pass to reach the end of its batch. */
-const CLOSE_WAIT_MS = 5000;
 
 export class Project {
   private state: ProjectState = 'notIndexed';
@@ -161,13 +159,14 @@ export class Project {
     return { query: label, mode: 'semantic', tookMs: Date.now() - started, results, indexedFirst, indexing: this.running !== null };
   }
 
-  /** Stops the watcher, lets the running pass end at its next batch, and flushes the store. */
+  /**
+   * Stops the watcher and flushes the store without waiting for a running pass: the pass ends at its next step, and
+   * what it had not landed is redone by the next pass (the store is crash-safe), so closing takes a moment even mid-pass.
+   */
   async close(): Promise<void> {
     this.closing = true;
     await this.watcher?.close();
     this.watcher = null;
-    // The pass stops at its next batch; a pass stuck on a part that never answers must not hold up shutdown.
-    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     const loaded = await this.loading?.catch(() => null);
     await loaded?.store.close();
   }
@@ -230,8 +229,7 @@ export class Project {
   }
 
   private async execute(pass: PendingPass): Promise<IndexResult> {
-    let loaded = await this.load();
-    if (pass.force) loaded = await this.dropIndex(loaded);
+    const loaded = await this.load();
     this.setState('indexing');
     const sink: ProgressSink = (progress) => {
       this.progress = progress;
@@ -241,7 +239,7 @@ export class Project {
     try {
       const { result, filter } = await runIndexPass(
         { root: this.root, log: this.options.log, ...loaded, ...loaded.engine, shouldStop: () => this.closing },
-        { paths: pass.paths ? [...pass.paths] : undefined },
+        { paths: pass.paths ? [...pass.paths] : undefined, force: pass.force },
         sink,
       );
       // Stamps the pass even when it changed nothing, so a project with no files counts as indexed.
@@ -257,17 +255,6 @@ export class Project {
       this.setState('error', oneLine(error));
       throw error;
     }
-  }
-
-  /** `force`: an empty store and search index, rebuilt by the pass that follows. */
-  private async dropIndex(loaded: Loaded): Promise<Loaded> {
-    await loaded.store.close();
-    await ChunkStore.destroy(this.indexDir());
-    const dimension = loaded.engine.embedder.dimension;
-    const store = await ChunkStore.open(this.indexDir(), { modelId: loaded.engine.embedder.modelId, dimension }, this.options.log);
-    this.loaded = { engine: loaded.engine, store, searchIndex: await SearchIndex.create(dimension) };
-    this.loading = Promise.resolve(this.loaded);
-    return this.loaded;
   }
 
   private async startWatcher(): Promise<void> {

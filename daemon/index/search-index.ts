@@ -1,14 +1,15 @@
-// The in-memory search engine of one project, built from its store: Orama for BM25 over content, symbol and path
-// (code-aware tokens) and for the language / folder / extension filters; the vectors live in one Float32Array that
+// The in-memory search engine of one project, built from its store: BM25 over content, symbol and path (code-aware tokens,
+// `keyword-index.ts`), Orama for the language / folder / extension filters; the vectors live in one Float32Array that
 // is scanned directly. Orama's own vector search keeps two number[] copies of every vector and scans them in ~JS
 // objects: a contiguous Float32Array halves the memory and is several times faster at 100k × 100-d (see the bench).
-import { components, count, create, insert, remove, type AnyOrama } from '@orama/orama';
+import { create, insert, remove, type AnyOrama } from '@orama/orama';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { SearchHit, SearchMode } from '../protocol';
-import { codeTokens, createCodeTokenizer } from './code-tokenizer';
 import { FUSION, fuse, normaliseKeyword, type Scored } from './fusion';
+import { KeywordIndex, type TextFields } from './keyword-index';
 import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, type CompiledGlob } from './path-globs';
 import type { StoredChunk } from './store';
+import { TopK } from './top-k';
 
 export interface SearchQuery {
   text: string;
@@ -26,147 +27,19 @@ export interface SearchQuery {
   exclude?: { path: string; startLine: number; endLine: number };
 }
 
+/** Orama holds only the filter fields: its own full-text index keeps no term frequencies and costs a radix tree per field. */
 const schema = {
-  content: 'string',
-  symbol: 'string',
-  path: 'string',
   language: 'enum',
   ext: 'enum',
   folders: 'enum[]',
 } as const;
 
-const TEXT_FIELDS = ['content', 'symbol', 'path'] as const;
-type TextField = (typeof TEXT_FIELDS)[number];
-/** A query word found in a chunk's symbol or path says more than one in its body. */
-const BOOST: Record<TextField, number> = { symbol: 2, path: 1.5, content: 1 };
-const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
 /** Longest stretch of inserts between yields to the event loop, so searches are answered while an index builds. */
 const ADD_SLICE_MS = 10;
 /** Filter sets kept for repeated queries (a panel re-running one filter while typing). */
 const FILTER_CACHE_SIZE = 16;
 
-type RadixNode = { c: Map<string, RadixNode>; s: string; d: Set<number> };
-
-/** Per text field: term → the Orama radix node's set of internal ids, and each document's token count. */
-interface Postings {
-  terms: Map<string, Set<number>>;
-  lengths: Uint32Array;
-  totalLength: number;
-}
-
-/** The radix node of exactly `word`, found by walking its edges. */
-function exactNode(root: RadixNode, word: string): RadixNode | undefined {
-  let node = root;
-  let i = 0;
-  while (i < word.length) {
-    const child = node.c.get(word[i]);
-    if (!child || !word.startsWith(child.s, i)) return undefined;
-    node = child;
-    i += child.s.length;
-  }
-  return node;
-}
-
-/**
- * Orama's index component with the text fields indexed through a term → postings map over its radix tree: a known term
- * costs one Set.add instead of a tree walk, and no per-document term-frequency objects are kept, since the code tokenizer
- * yields each token once (every term's frequency in a field is 1 / the field's token count).
- */
-function createIndexComponent(postings: Record<TextField, Postings>) {
-  const base = components.index.createIndex();
-  const textField = (prop: string): Postings | undefined => (postings as Record<string, Postings | undefined>)[prop];
-  return {
-    ...base,
-    insert(...args: Parameters<typeof components.index.insert>) {
-      const [, index, prop, , internalId, value, , language, tokenizer] = args;
-      const field = textField(prop);
-      if (!field) return base.insert(...args);
-      const tokens = tokenizer.tokenize(value as string, language, prop, false) as string[];
-      const id = internalId as number;
-      if (id >= field.lengths.length) field.lengths = grown(field.lengths, id);
-      field.lengths[id] = tokens.length;
-      field.totalLength += tokens.length;
-      const root = index.indexes[prop].node as unknown as RadixNode & { insert(word: string, id: number): void };
-      for (const token of tokens) {
-        const ids = field.terms.get(token);
-        if (ids) ids.add(id);
-        else {
-          root.insert(token, id);
-          field.terms.set(token, exactNode(root, token)!.d);
-        }
-      }
-    },
-    remove(...args: Parameters<typeof components.index.remove>) {
-      const [, , prop, , internalId, value, , language, tokenizer] = args;
-      const field = textField(prop);
-      if (!field) return base.remove(...args);
-      const id = internalId as number;
-      for (const token of tokenizer.tokenize(value as string, language, prop, false) as string[]) field.terms.get(token)?.delete(id);
-      field.totalLength -= field.lengths[id];
-      field.lengths[id] = 0;
-      return true;
-    },
-  };
-}
-
-function grown(array: Uint32Array, index: number): Uint32Array {
-  const bigger = new Uint32Array(Math.max(1024, (index + 1) * 2));
-  bigger.set(array);
-  return bigger;
-}
-
-/** Keeps the `size` best scores seen (a min-heap on score). */
-class TopK {
-  readonly slots: Int32Array;
-  readonly scores: Float64Array;
-  length = 0;
-
-  constructor(private readonly size: number) {
-    this.slots = new Int32Array(size);
-    this.scores = new Float64Array(size);
-  }
-
-  get floor(): number {
-    return this.length < this.size ? -Infinity : this.scores[0];
-  }
-
-  push(slot: number, score: number): void {
-    if (this.length < this.size) {
-      let i = this.length++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (this.scores[parent] <= score) break;
-        this.scores[i] = this.scores[parent];
-        this.slots[i] = this.slots[parent];
-        i = parent;
-      }
-      this.scores[i] = score;
-      this.slots[i] = slot;
-      return;
-    }
-    if (score <= this.scores[0]) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= this.length) break;
-      const child = left + 1 < this.length && this.scores[left + 1] < this.scores[left] ? left + 1 : left;
-      if (this.scores[child] >= score) break;
-      this.scores[i] = this.scores[child];
-      this.slots[i] = this.slots[child];
-      i = child;
-    }
-    this.scores[i] = score;
-    this.slots[i] = slot;
-  }
-
-  sorted(): Scored[] {
-    const out: Scored[] = [];
-    for (let i = 0; i < this.length; i++) out.push({ slot: this.slots[i], score: this.scores[i] });
-    return out.sort((a, b) => b.score - a.score);
-  }
-}
-
-/** Which chunks a search's filters let through: a mask by Orama internal id for scoring, and the slots for the vector scan. */
+/** Which chunks a search's filters let through: a mask by slot for keyword scoring, and the slots for the vector scan. */
 interface Allowed {
   mask: Uint8Array;
   slots: Int32Array;
@@ -177,37 +50,28 @@ export class SearchIndex {
   private readonly slots: (StoredChunk | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private readonly slotsByFile = new Map<string, number[]>();
-  /** Slots whose chunk is in Orama too; the others are still queued by a running `add`. */
+  /** Slots whose chunk is in Orama and the keyword index too; the others are still queued by a running `add`. */
   private inOrama: Uint8Array = new Uint8Array(1024);
   /** Orama internal id → slot. */
   private slotByInternal = new Int32Array(1024);
   private vectors: Float32Array;
   private live = 0;
   private pending = 0;
-  /** Per-query BM25 accumulator by Orama internal id, kept zeroed between queries. */
-  private scores = new Float64Array(1024);
-  private touched = new Int32Array(1024);
+  private readonly keyword = new KeywordIndex();
   /** Filter sets by filter key; emptied whenever the indexed chunks change. */
   private readonly allowedCache = new Map<string, Allowed>();
 
   private constructor(
     private readonly db: AnyOrama,
     private readonly dimension: number,
-    private readonly postings: Record<TextField, Postings>,
   ) {
     this.vectors = new Float32Array(1024 * dimension);
   }
 
   static async create(dimension: number): Promise<SearchIndex> {
-    const empty = (): Postings => ({ terms: new Map(), lengths: new Uint32Array(1024), totalLength: 0 });
-    const postings = { content: empty(), symbol: empty(), path: empty() };
     // The sorter is off: Orama's default sortable fields make every insert O(N).
-    const db = create({
-      schema,
-      components: { tokenizer: createCodeTokenizer(), index: createIndexComponent(postings) },
-      sort: { enabled: false },
-    }) as AnyOrama;
-    return new SearchIndex(db, dimension, postings);
+    const db = create({ schema, sort: { enabled: false } }) as AnyOrama;
+    return new SearchIndex(db, dimension);
   }
 
   /** Chunks in the index. */
@@ -252,7 +116,11 @@ export class SearchIndex {
     const slots = this.slotsByFile.get(path);
     if (!slots) return;
     for (const slot of slots) {
-      if (this.inOrama[slot]) remove(this.db, String(slot));
+      const chunk = this.slots[slot];
+      if (this.inOrama[slot] && chunk) {
+        remove(this.db, String(slot));
+        this.keyword.remove(slot, textOf(chunk));
+      }
       this.inOrama[slot] = 0;
       this.slots[slot] = undefined;
       this.freeSlots.push(slot);
@@ -267,7 +135,7 @@ export class SearchIndex {
     if (query.mode === 'semantic' && !query.vector) throw new InvalidParamsError('semantic search needs a query vector');
     const allowed = this.allowedDocs(query.languages ?? [], query.paths ?? []);
     const wanted = Math.max(FUSION.candidates, (query.offset + query.limit) * 2);
-    const keyword = query.mode === 'semantic' ? [] : this.keywordSearch(query.text, allowed, wanted);
+    const keyword = query.mode === 'semantic' || (allowed && allowed.slots.length === 0) ? [] : this.keyword.search(query.text, wanted, allowed?.mask);
     const vector = query.mode === 'keyword' || !query.vector ? [] : this.vectorSearch(query.vector, allowed, wanted);
     let ranked: Scored[];
     if (query.mode === 'semantic') ranked = vector;
@@ -302,11 +170,9 @@ export class SearchIndex {
     // The chunk may have been removed (its file re-indexed) while it waited in the queue.
     if (this.slots[slot] !== chunk) return;
     const id = String(slot);
+    this.keyword.add(slot, textOf(chunk));
     insert(this.db, {
       id,
-      content: chunk.content,
-      symbol: chunk.symbol,
-      path: chunk.path,
       language: chunk.language,
       ext: extensionOf(chunk.path),
       folders: ancestorFolders(chunk.path),
@@ -319,10 +185,6 @@ export class SearchIndex {
     }
     this.inOrama[slot] = 1;
     this.slotByInternal[internalId] = slot;
-  }
-
-  private internalIdOf(slot: number): number {
-    return this.db.internalDocumentIDStore.idToInternalId.get(String(slot))!;
   }
 
   /** The chunks the filters let through, or undefined when there are no filters. Cached by filter until the chunks change. */
@@ -368,55 +230,9 @@ export class SearchIndex {
       if (ok) slots.push(slot);
     }
     slots.sort((a, b) => a - b);
-    const mask = new Uint8Array(this.db.internalDocumentIDStore.internalIdToId.length + 1);
-    for (const slot of slots) mask[this.internalIdOf(slot)] = 1;
+    const mask = new Uint8Array(this.slots.length);
+    for (const slot of slots) mask[slot] = 1;
     return { mask, slots: Int32Array.from(slots) };
-  }
-
-  /**
-   * BM25 over the text fields' postings, scored into a flat array and cut to the top `wanted` with a heap.
-   * Orama's own `search` builds two Maps per matching document and sorts every hit: at 100k chunks a common word
-   * costs hundreds of ms there. Exact terms only: prefix matching makes a common word hit most of the index.
-   */
-  private keywordSearch(text: string, allowed: Allowed | undefined, wanted: number): Scored[] {
-    if (allowed && allowed.slots.length === 0) return [];
-    const docs = count(this.db);
-    const size = this.db.internalDocumentIDStore.internalIdToId.length + 1;
-    if (this.scores.length < size) {
-      this.scores = new Float64Array(size * 2);
-      this.touched = new Int32Array(size * 2);
-    }
-    const { scores, touched } = this;
-    const mask = allowed?.mask;
-    let touchedCount = 0;
-    for (const token of codeTokens(text)) {
-      for (const prop of TEXT_FIELDS) {
-        const field = this.postings[prop];
-        const ids = field.terms.get(token);
-        if (!ids || ids.size === 0) continue;
-        const matching = ids.size;
-        const weight = BOOST[prop] * Math.log(1 + (docs - matching + 0.5) / (matching + 0.5));
-        const lengths = field.lengths;
-        const average = field.totalLength / docs;
-        const lengthNorm = (BM25.k * BM25.b) / average;
-        const baseNorm = BM25.k * (1 - BM25.b);
-        for (const id of ids) {
-          if (mask && !mask[id]) continue;
-          const length = lengths[id];
-          // tf is 1/length: the tokenizer yields each term once per field.
-          const tf = 1 / length;
-          if (scores[id] === 0) touched[touchedCount++] = id;
-          scores[id] += (weight * (BM25.d + tf * (BM25.k + 1))) / (tf + baseNorm + lengthNorm * length);
-        }
-      }
-    }
-    const top = new TopK(wanted);
-    for (let i = 0; i < touchedCount; i++) {
-      const id = touched[i];
-      if (scores[id] > top.floor) top.push(this.slotByInternal[id], scores[id]);
-      scores[id] = 0;
-    }
-    return top.sorted();
   }
 
   private vectorSearch(query: Float32Array, allowed: Allowed | undefined, wanted: number): Scored[] {
@@ -483,6 +299,10 @@ export class SearchIndex {
     }
     return hits.slice(query.offset);
   }
+}
+
+function textOf(chunk: StoredChunk): TextFields {
+  return { content: chunk.content, symbol: chunk.symbol, path: chunk.path };
 }
 
 function grownBytes(array: Uint8Array, index: number): Uint8Array {

@@ -220,3 +220,33 @@ test('a write error rejects apply with one line and the previous state still loa
   assert.equal(reopened.rebuiltReason, null);
   assert.deepEqual(snapshot(reopened), before);
 });
+
+test('contents in any script and the vectors of a file round-trip exactly; a file\'s vectors share one buffer', async () => {
+  const dir = await tempDir();
+  const store = await ChunkStore.open(dir, model, silentLogger);
+  const update = fileUpdate('src/ünïcode.ts', 1);
+  update.chunks[0].content = 'const größe = "naïve café"; // 日本語のコメント 🚀\n';
+  update.chunks[1].content = '';
+  update.chunks[2].content = '\u0000 "quotes" \\ backslash\r\n\ttab';
+  update.chunks[2].path = 'src/other.ts';
+  await store.apply([update]);
+  const before = snapshot(store);
+  await store.close();
+  const reopened = await ChunkStore.open(dir, model, silentLogger);
+  assert.equal(reopened.rebuiltReason, null);
+  assert.deepEqual(snapshot(reopened), before);
+  const buffers = new Set([...reopened.chunks()].map((c) => c.vector.buffer));
+  assert.equal(buffers.size, 1, 'one vector buffer per file, not one per chunk');
+});
+
+test('a store written in an older format is rebuilt with a reason', async () => {
+  const dir = await tempDir();
+  const store = await ChunkStore.open(dir, model, silentLogger);
+  await store.apply([fileUpdate('a.ts', 1)]);
+  await store.close();
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, format: 1 }));
+  const reopened = await ChunkStore.open(dir, model, silentLogger);
+  assert.match(reopened.rebuiltReason!, /format 1, this ccc reads 2/);
+  assert.equal(reopened.chunkCount, 0);
+});

@@ -41,7 +41,8 @@ export interface StoreModel {
   dimension: number;
 }
 
-const FORMAT_VERSION = 1;
+/** 2: chunk contents stored as raw UTF-8 outside the record's JSON. */
+const FORMAT_VERSION = 2;
 const MANIFEST = 'manifest.json';
 const MANIFEST_TEMP = 'manifest.json.tmp';
 /** A new segment is started once the active one passes this size, so no file grows without bound. */

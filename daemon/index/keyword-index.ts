@@ -1,0 +1,205 @@
+// Okapi BM25 over a chunk's content, symbol and path, with real term frequencies and length normalisation.
+// Postings are flat Uint32Array pairs (document, term frequency) per term and field: a few bytes per occurrence, and the
+// scoring loop reads them without allocating. Documents are numbered in insertion order; removing one only marks it dead,
+// and the postings are rewritten without the dead ones once they make up half the index (a slot reused by a new chunk gets
+// a new number, so a stale posting can never score it).
+import { codeTermCounts, codeTokens } from './code-tokenizer';
+import type { Scored } from './fusion';
+import { TopK } from './top-k';
+
+export const TEXT_FIELDS = ['content', 'symbol', 'path'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+export type TextFields = Record<TextField, string>;
+
+/** Tuning knobs, fitted on the CoSQA dev set (`npm run eval`). */
+export const KEYWORD_SCORING = {
+  k1: 1.2,
+  /** Near 1: a long function mentions every word once somewhere, so length says a lot (0.75 → 0.9: MRR +0.01). */
+  b: 0.9,
+  /**
+   * A field's weight in the sum of per-field BM25 scores. The symbol is short, so one matching word there saturates its
+   * BM25; and its words are in the content too: a boost of 2 scored MRR 0.31 against 0.37 at 0.4.
+   */
+  boost: { content: 1, symbol: 0.4, path: 1.5 } as Record<TextField, number>,
+};
+
+/** A term's postings in one field: `pairs[2i]` a document number, `pairs[2i + 1]` its term frequency. */
+interface Postings {
+  pairs: Uint32Array;
+  /** Pairs in use, dead documents' included. */
+  used: number;
+  /** Live documents holding the term. */
+  df: number;
+}
+
+interface Field {
+  terms: Map<string, Postings>;
+  /** Term occurrences per document number. */
+  lengths: Uint32Array;
+  totalLength: number;
+}
+
+/** Compaction waits for at least this many dead documents, so a small index is not rewritten on every removal. */
+const MIN_DEAD_TO_COMPACT = 4096;
+
+export class KeywordIndex {
+  private readonly fields: Record<TextField, Field> = { content: newField(), symbol: newField(), path: newField() };
+  /** Document number → slot, or -1 once removed. */
+  private slotOfDoc: Int32Array = new Int32Array(1024);
+  /** Slot → its live document number, or -1. */
+  private docOfSlot: Int32Array = new Int32Array(1024).fill(-1);
+  private docs = 0;
+  private live = 0;
+  /** Per-query accumulator by document number, kept zeroed between queries. */
+  private scores = new Float64Array(1024);
+  private touched = new Int32Array(1024);
+
+  /** Indexes the chunk text under `slot`, which must be free (never added, or removed). */
+  add(slot: number, text: TextFields): void {
+    const doc = this.docs++;
+    if (doc >= this.slotOfDoc.length) {
+      this.slotOfDoc = grownInt32(this.slotOfDoc, doc, 0);
+      for (const name of TEXT_FIELDS) this.fields[name].lengths = grownUint32(this.fields[name].lengths, doc);
+    }
+    if (slot >= this.docOfSlot.length) this.docOfSlot = grownInt32(this.docOfSlot, slot, -1);
+    this.slotOfDoc[doc] = slot;
+    this.docOfSlot[slot] = doc;
+    this.live++;
+    for (const name of TEXT_FIELDS) {
+      const field = this.fields[name];
+      const { counts, length } = codeTermCounts(text[name]);
+      field.lengths[doc] = length;
+      field.totalLength += length;
+      for (const [term, tf] of counts) append(field, term, doc, tf);
+    }
+  }
+
+  /** Forgets the slot's text; `text` is what was added, to keep document frequencies exact. */
+  remove(slot: number, text: TextFields): void {
+    const doc = slot < this.docOfSlot.length ? this.docOfSlot[slot] : -1;
+    if (doc < 0) return;
+    this.docOfSlot[slot] = -1;
+    this.slotOfDoc[doc] = -1;
+    this.live--;
+    for (const name of TEXT_FIELDS) {
+      const field = this.fields[name];
+      field.totalLength -= field.lengths[doc];
+      for (const term of codeTokens(text[name])) {
+        const postings = field.terms.get(term);
+        if (postings) postings.df--;
+      }
+    }
+    const dead = this.docs - this.live;
+    if (dead >= MIN_DEAD_TO_COMPACT && dead * 2 >= this.docs) this.compact();
+  }
+
+  /** The `wanted` best slots for `query` by BM25, best first; `allowedSlots` (by slot) narrows them. */
+  search(query: string, wanted: number, allowedSlots?: Uint8Array): Scored[] {
+    if (this.live === 0) return [];
+    if (this.scores.length < this.docs) {
+      this.scores = new Float64Array(this.docs * 2);
+      this.touched = new Int32Array(this.docs * 2);
+    }
+    const { scores, touched, slotOfDoc } = this;
+    const { k1, b, boost } = KEYWORD_SCORING;
+    let touchedCount = 0;
+    for (const term of codeTokens(query)) {
+      for (const name of TEXT_FIELDS) {
+        const field = this.fields[name];
+        const postings = field.terms.get(term);
+        if (!postings || postings.df <= 0) continue;
+        const idf = Math.log(1 + (this.live - postings.df + 0.5) / (postings.df + 0.5));
+        const weight = boost[name] * idf * (k1 + 1);
+        const baseNorm = k1 * (1 - b);
+        const lengthNorm = (k1 * b) / Math.max(1, field.totalLength / this.live);
+        const { pairs, used } = postings;
+        const lengths = field.lengths;
+        for (let i = 0; i < used; i++) {
+          const doc = pairs[2 * i];
+          const slot = slotOfDoc[doc];
+          if (slot < 0 || (allowedSlots && !allowedSlots[slot])) continue;
+          const tf = pairs[2 * i + 1];
+          if (scores[doc] === 0) touched[touchedCount++] = doc;
+          scores[doc] += (weight * tf) / (tf + baseNorm + lengthNorm * lengths[doc]);
+        }
+      }
+    }
+    const top = new TopK(wanted);
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = touched[i];
+      if (scores[doc] > top.floor) top.push(slotOfDoc[doc], scores[doc]);
+      scores[doc] = 0;
+    }
+    return top.sorted();
+  }
+
+  /** Renumbers the live documents densely and drops the dead ones' postings. */
+  private compact(): void {
+    const newDoc = new Int32Array(this.docs).fill(-1);
+    const slotOfDoc = new Int32Array(Math.max(1024, this.live * 2));
+    let next = 0;
+    for (let doc = 0; doc < this.docs; doc++) {
+      const slot = this.slotOfDoc[doc];
+      if (slot < 0) continue;
+      newDoc[doc] = next;
+      slotOfDoc[next] = slot;
+      this.docOfSlot[slot] = next;
+      next++;
+    }
+    for (const name of TEXT_FIELDS) {
+      const field = this.fields[name];
+      const lengths = new Uint32Array(slotOfDoc.length);
+      for (let doc = 0; doc < this.docs; doc++) if (newDoc[doc] >= 0) lengths[newDoc[doc]] = field.lengths[doc];
+      field.lengths = lengths;
+      for (const [term, postings] of field.terms) {
+        let kept = 0;
+        for (let i = 0; i < postings.used; i++) {
+          const doc = newDoc[postings.pairs[2 * i]];
+          if (doc < 0) continue;
+          postings.pairs[2 * kept] = doc;
+          postings.pairs[2 * kept + 1] = postings.pairs[2 * i + 1];
+          kept++;
+        }
+        if (kept === 0) field.terms.delete(term);
+        else {
+          postings.used = kept;
+          if (postings.pairs.length > 4 * kept) postings.pairs = postings.pairs.slice(0, 2 * kept);
+        }
+      }
+    }
+    this.slotOfDoc = slotOfDoc;
+    this.docs = next;
+    this.scores = new Float64Array(Math.max(1024, next));
+    this.touched = new Int32Array(Math.max(1024, next));
+  }
+}
+
+function newField(): Field {
+  return { terms: new Map(), lengths: new Uint32Array(1024), totalLength: 0 };
+}
+
+function append(field: Field, term: string, doc: number, tf: number): void {
+  let postings = field.terms.get(term);
+  if (!postings) field.terms.set(term, (postings = { pairs: new Uint32Array(2), used: 0, df: 0 }));
+  if (2 * postings.used >= postings.pairs.length) {
+    const bigger = new Uint32Array(postings.pairs.length * 2);
+    bigger.set(postings.pairs);
+    postings.pairs = bigger;
+  }
+  postings.pairs[2 * postings.used] = doc;
+  postings.pairs[2 * postings.used + 1] = tf;
+  postings.used++;
+  postings.df++;
+}
+
+function grownInt32(array: Int32Array, index: number, fill: number): Int32Array {
+  const bigger = new Int32Array(Math.max(1024, (index + 1) * 2)).fill(fill);
+  bigger.set(array);
+  return bigger;
+}
+
+function grownUint32(array: Uint32Array, index: number): Uint32Array {
+  const bigger = new Uint32Array(Math.max(1024, (index + 1) * 2));
+  bigger.set(array);
+  return bigger;
+}
