@@ -205,3 +205,25 @@ test('vectors answer at once while the keyword index builds; a file removed mean
     assert.ok(index.search(query('loadRecord2999 warm2999', mode, { limit: 100, maxPerFile: 0 })).every((h) => h.path !== last.path), mode);
   }
 });
+
+test('keyword scores are BM25 with term frequency and length normalisation', async () => {
+  const index = await SearchIndex.create(DIM);
+  const filler = 'const a = b + c; let d = e * f; const g = h - i;';
+  await index.add([
+    chunk('once.ts', 'typescript', 1, 'function one', `function one() { retryBackoff(); ${filler} }`),
+    chunk('thrice.ts', 'typescript', 1, 'function two', `function two() { retryBackoff(); retryBackoff(); retryBackoff(); ${filler} }`),
+    chunk('long.ts', 'typescript', 1, 'function three', `function three() { retryBackoff(); ${filler.repeat(20)} }`),
+  ]);
+  assert.deepEqual(index.search(query('retryBackoff', 'keyword', { maxPerFile: 0 })).map((h) => h.path), ['thrice.ts', 'once.ts', 'long.ts']);
+});
+
+test('removed chunks never score again, also after the postings are compacted', async () => {
+  const index = await SearchIndex.create(DIM);
+  const many = Array.from({ length: 9000 }, (_, i) => chunk(`gone/f${i}.ts`, 'typescript', 1, `function gone${i}`, `function gone${i}() { return sharedWord(${i}); }`));
+  await index.add(many);
+  await index.add([chunk('kept.ts', 'typescript', 1, 'function kept', 'function kept() { return sharedWord(1); }')]);
+  for (let i = 0; i < 9000; i++) index.removeFile(`gone/f${i}.ts`);
+  assert.deepEqual(index.search(query('sharedWord', 'keyword', { limit: 100, maxPerFile: 0 })).map((h) => h.path), ['kept.ts']);
+  await index.add([chunk('new.ts', 'typescript', 1, 'function fresh', 'function fresh() { return sharedWord(2) + sharedWord(3); }')]);
+  assert.deepEqual(index.search(query('sharedWord', 'keyword', { limit: 100, maxPerFile: 0 })).map((h) => h.path), ['new.ts', 'kept.ts']);
+});

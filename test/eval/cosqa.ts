@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { IndexRequest, SEARCH_MODES, SearchRequest, type SearchMode } from '../../daemon/protocol';
+import { FUSION } from '../../daemon/index/fusion';
+import { KEYWORD_SCORING } from '../../daemon/index/keyword-index';
 import { connectRaw, makeTempHome, runCli, type RawConnection } from '../support';
 
 const DATA_DIR = resolve(__dirname, '../../../shared/eval/cosqa');
@@ -78,6 +80,13 @@ function printScores(scores: ModeScore[]): void {
   }
 }
 
+/** The scoring knobs the built daemon was bundled with (read from the same sources, so rebuild before a run). */
+function printSettings(): void {
+  const { k1, b, boost } = KEYWORD_SCORING;
+  console.log(`settings: BM25 k1=${k1} b=${b} boosts content=${boost.content} symbol=${boost.symbol} path=${boost.path}; ` +
+    `fusion weighted sum keyword=${FUSION.keywordWeight} vector=${FUSION.vectorWeight}, ${FUSION.candidates} candidates per side`);
+}
+
 async function main(): Promise<void> {
   const { functions, queries } = loadData();
   const root = writeCorpus(functions);
@@ -95,6 +104,7 @@ async function main(): Promise<void> {
       const scores: ModeScore[] = [];
       for (const mode of SEARCH_MODES) scores.push(await scoreMode(raw, root, queries, mode));
       printScores(scores);
+      printSettings();
     } finally {
       raw.close();
     }
