@@ -93,15 +93,41 @@ async function load(model: string, options: EmbedderOptions): Promise<Embedder> 
       const out: Float32Array[] = new Array(texts.length);
       for (let start = 0; start < order.length; start += batchSize) {
         const batch = order.slice(start, start + batchSize);
-        const output = await extractor(batch.map((i) => texts[i]), { pooling: 'mean', normalize: false });
-        const data = output.data as Float32Array;
-        batch.forEach((textIndex, row) => (out[textIndex] = unit(data.subarray(row * dimension, (row + 1) * dimension))));
-        output.dispose();
+        const vectors = await embedBatch(extractor, batch.map((i) => texts[i]));
+        batch.forEach((textIndex, row) => (out[textIndex] = vectors[row]));
+        // Searches are answered between batches: tokenising runs on the daemon's main thread.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       return out;
     },
     close: () => extractor.dispose(),
   };
+}
+
+/**
+ * The pipeline's own tokenizer and model, with its mean pooling done here: transformers.js converts the attention mask
+ * from BigInt once per token *and dimension*, which blocked the event loop for ~350 ms per batch of long chunks.
+ * Same result: the mean of the unmasked token vectors, scaled to unit length.
+ */
+async function embedBatch(extractor: FeatureExtractionPipeline, texts: string[]): Promise<Float32Array[]> {
+  const inputs = extractor.tokenizer(texts, { padding: true, truncation: true });
+  const outputs = await extractor.model(inputs);
+  const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+  const [rows, tokens, dimension] = hidden.dims as number[];
+  const data = hidden.data as Float32Array;
+  const mask = inputs.attention_mask.data as ArrayLike<bigint | number>;
+  const vectors: Float32Array[] = [];
+  for (let row = 0; row < rows; row++) {
+    const sum = new Float32Array(dimension);
+    for (let token = 0; token < tokens; token++) {
+      if (Number(mask[row * tokens + token]) === 0) continue;
+      const offset = (row * tokens + token) * dimension;
+      for (let k = 0; k < dimension; k++) sum[k] += data[offset + k];
+    }
+    vectors.push(unit(sum));
+  }
+  hidden.dispose();
+  return vectors;
 }
 
 /** int8 weights where the model has them (smaller, faster on a CPU), else float32. */
