@@ -93,6 +93,8 @@ describe('crash safety', () => {
     const root = freshRoot();
     let files = sized(300, 1500);
     writeProject(root, files);
+    // A file that no later round rewrites or deletes, with the variant it was written with: the last one added.
+    let newest = { file: 2, variant: 0 };
     // A seeded sequence, so a failure can be replayed.
     let seed = 7;
     const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
@@ -103,7 +105,10 @@ describe('crash safety', () => {
     for (let kill = 0; kill < kills; kill++) {
       await restart(home);
       // Odd rounds start from scratch (force), even rounds change the tree first (incremental).
-      if (kill % 2 === 1) files = mutate(root, files, kill);
+      if (kill % 2 === 1) {
+        files = mutate(root, files, kill);
+        newest = { file: files - 1, variant: kill };
+      }
       const raw = await connectRaw(home, { client: 'cli' });
       raw.connection.sendRequest(IndexRequest, { root, force: kill % 4 === 0 }).catch(() => undefined);
       await sleep(50 + random() * passMs);
@@ -115,7 +120,7 @@ describe('crash safety', () => {
     }
     await restart(home);
     await index(home, root);
-    await assertFindable(home, root, 2);
+    await assertFindable(home, root, newest.file, newest.variant);
     await stopDaemon(home);
     const survived = await dumpStore(home, root);
     assertSameIndex(survived, await cleanRebuild(root));
