@@ -1,7 +1,6 @@
 // One index pass over a project: list the files (a full walk, or only the given paths), compare them with the
 // store, re-chunk and embed what changed, and land the changes in the store and the search index in batches,
 // so that a pass killed midway loses little and search sees new files while the pass runs.
-import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { languageForPath } from '../../grammars/languages';
@@ -154,10 +153,6 @@ async function walkFolder(root: string, rel: string, filter: ProjectFilter): Pro
   return files;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 function zeroCounts(): IndexCounts {
   return { files: 0, added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, errors: 0, chunksEmbedded: 0 };
 }
@@ -233,7 +228,7 @@ class Pass {
       if (stored) this.remove(file.path);
       return;
     }
-    const hash = sha256(read.text);
+    const hash = textHash(read.text);
     if (previous && previous.hash === hash) {
       this.touched.push({ ...previous, mtimeMs: file.mtimeMs, size: file.size });
       this.counts.unchanged++;
