@@ -1,7 +1,7 @@
 // One index pass over a project: list the files (a full walk, or only the given paths), compare them with the
 // store, re-chunk and embed what changed, and land the changes in the store and the search index in batches,
 // so that a pass killed midway loses little and search sees new files while the pass runs.
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { languageForPath } from '../../grammars/languages';
 import type { Logger } from '../log';
@@ -12,7 +12,7 @@ import { textHash, type EmbeddingCache } from './embedding-cache';
 import { loadProjectSettings, type ProjectSettings } from './settings';
 import type { ChunkStore, FileRecord, FileUpdate, StoredChunk } from './store';
 import type { SearchIndex } from './search-index';
-import { ProjectFilter, readSourceFile, walkProject, type WalkedFile } from './walker';
+import { ProjectFilter, readSourceFile, walkFolder, type WalkedFile } from './walker';
 
 export type ProgressSink = (progress: IndexProgress) => void;
 
@@ -76,8 +76,8 @@ export async function runIndexPass(ctx: PassContext, request: PassRequest, progr
   const records = new Map<string, FileRecord>();
   for (const record of ctx.store.files().values()) records.set(record.path, record);
   const listing = request.paths
-    ? await listPaths(ctx.root, request.paths, filter, records)
-    : await listProject(ctx.root, settings, records);
+    ? await listPaths(ctx.root, request.paths, filter, settings, records)
+    : await listProject(filter, settings, records);
   const pass = new Pass(ctx, settings, records, request.force ?? false, progress);
   await pass.run(listing);
   const result: IndexResult = {
@@ -91,15 +91,21 @@ export async function runIndexPass(ctx: PassContext, request: PassRequest, progr
   return { result, filter };
 }
 
-async function listProject(root: string, settings: ProjectSettings, records: Map<string, FileRecord>): Promise<Listing> {
-  const walk = await walkProject(root, settings);
+async function listProject(filter: ProjectFilter, settings: ProjectSettings, records: Map<string, FileRecord>): Promise<Listing> {
+  const walk = await walkFolder(filter, settings, '');
   const listed = new Set(walk.files.map((file) => file.path));
   const deletions = [...records.keys()].filter((path) => !listed.has(path));
   return { files: walk.files, deletions, skipped: walk.skipped };
 }
 
 /** The files named by a watcher or a `paths` request, each checked against the ignore rules like the walk would. */
-async function listPaths(root: string, paths: string[], filter: ProjectFilter, records: Map<string, FileRecord>): Promise<Listing> {
+async function listPaths(
+  root: string,
+  paths: string[],
+  filter: ProjectFilter,
+  settings: ProjectSettings,
+  records: Map<string, FileRecord>,
+): Promise<Listing> {
   const listing: Listing = { files: [], deletions: [], skipped: [] };
   const seen = new Set<string>();
   const addFile = (file: WalkedFile) => {
@@ -113,8 +119,10 @@ async function listPaths(root: string, paths: string[], filter: ProjectFilter, r
     const info = await lstat(absPath).catch(() => null);
     if (info?.isFile() && filter.accepts(rel, false)) {
       addFile({ path: rel, absPath, size: info.size, mtimeMs: info.mtimeMs });
-    } else if (info?.isDirectory() && (rel === '' || filter.accepts(rel, true))) {
-      for (const file of await walkFolder(root, rel, filter)) addFile(file);
+    } else if (info?.isDirectory()) {
+      const walk = await walkFolder(filter, settings, rel);
+      walk.files.forEach(addFile);
+      listing.skipped.push(...walk.skipped);
     }
   }
   // Whatever is stored under a named path and was not found again is gone or now ignored.
@@ -135,22 +143,6 @@ function toRelative(root: string, given: string): string | null {
   if (rel.startsWith('..') || isAbsolute(rel)) return null;
   const normalized = rel.split(sep).join('/');
   return normalized === '.git' || normalized.startsWith('.git/') ? null : normalized;
-}
-
-async function walkFolder(root: string, rel: string, filter: ProjectFilter): Promise<WalkedFile[]> {
-  const files: WalkedFile[] = [];
-  const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-    if (child === '.git') continue;
-    if (entry.isDirectory() && filter.accepts(child, true)) files.push(...(await walkFolder(root, child, filter)));
-    if (entry.isFile() && filter.accepts(child, false)) {
-      const absPath = join(root, child);
-      const info = await lstat(absPath).catch(() => null);
-      if (info) files.push({ path: child, absPath, size: info.size, mtimeMs: info.mtimeMs });
-    }
-  }
-  return files;
 }
 
 function zeroCounts(): IndexCounts {

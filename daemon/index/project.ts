@@ -26,6 +26,7 @@ import {
 import type { Chunker } from './chunker';
 import type { Embedder } from './embedder';
 import type { EmbeddingCache } from './embedding-cache';
+import { FULL_GC_AFTER_FILES, fullGc } from './full-gc';
 import { runIndexPass, type ProgressSink } from './indexer';
 import { SearchIndex, type SearchQuery } from './search-index';
 import { ChunkStore } from './store';
@@ -248,6 +249,8 @@ export class Project {
       this.progress = undefined;
       this.setState('ready');
       this.options.log.info(`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
+      const { added, updated, deleted } = result.counts;
+      if (added + updated + deleted >= FULL_GC_AFTER_FILES) this.options.log.info(`full GC after the pass took ${fullGc()} ms`);
       void this.startWatcher();
       return result;
     } catch (error) {

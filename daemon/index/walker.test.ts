@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FileProblem } from '../protocol';
 import { DEFAULT_PROJECT_SETTINGS, loadProjectSettings } from './settings';
-import { ProjectFilter, readSourceFile, walkProject } from './walker';
+import { ProjectFilter, readSourceFile, walkFolder, walkProject } from './walker';
 
 const temp = mkdtempSync(join(tmpdir(), 'ccc-walker-'));
 const root = join(temp, 'project');
@@ -164,6 +164,19 @@ describe('walker', () => {
     assert.equal(a?.size, 'export function a() { return 1; }\n'.length);
     assert.ok(a && a.mtimeMs > Date.now() - 60_000);
     assert.deepEqual(walk.files.map((f) => f.path), [...walk.files.map((f) => f.path)].sort());
+  });
+
+  it('walks one folder to exactly what the whole walk lists below it, ancestors\' .gitignores applied', async () => {
+    const settings = loadProjectSettings(root);
+    const whole = await walkProject(root, settings);
+    for (const folder of ['sub', 'sub/deep']) {
+      const part = await walkFolder(await ProjectFilter.load(root, settings), settings, folder);
+      const below = (path: string) => path.startsWith(`${folder}/`);
+      assert.deepEqual(part.files, whole.files.filter((file) => below(file.path)), folder);
+      assert.deepEqual(part.skipped, whole.skipped.filter((problem) => below(problem.path)), folder);
+    }
+    assert.deepEqual((await walkFolder(await ProjectFilter.load(root, settings), settings, 'sub/deep')).files.map((f) => f.path), ['sub/deep/b.ts']);
+    assert.deepEqual(await walkFolder(await ProjectFilter.load(root, settings), settings, 'ignored-dir'), { files: [], skipped: [] });
   });
 
   it('ProjectFilter.accepts agrees with the walk for every file', async () => {

@@ -180,7 +180,14 @@ function isInside(realRoot: string, realPath: string): boolean {
 
 /** Every file of the project the rules accept and that fits the size limit, sorted by path, and what was left out for a reason. */
 export async function walkProject(root: string, settings: ProjectSettings): Promise<WalkResult> {
-  const filter = await ProjectFilter.load(root, settings);
+  return walkFolder(await ProjectFilter.load(root, settings), settings, '');
+}
+
+/** The same for the files below one folder (root-relative, '' for the root); nothing when the rules leave the folder out. */
+export async function walkFolder(filter: ProjectFilter, settings: ProjectSettings, folder: string): Promise<WalkResult> {
+  // accepts() also reads the .gitignores of the folder's ancestors, which the walk below does not visit.
+  if (folder !== '' && !filter.accepts(folder, true)) return { files: [], skipped: [] };
+  const root = filter.root;
   const realRoot = await realpath(root);
   const files: WalkedFile[] = [];
   const skipped: FileProblem[] = [];
@@ -238,7 +245,7 @@ export async function walkProject(root: string, settings: ProjectSettings): Prom
     await Promise.all(work);
   };
 
-  await walkDir('');
+  await walkDir(folder);
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { files: files.sort(byPath), skipped: skipped.sort(byPath) };
 }

@@ -2,10 +2,10 @@
 // Per size: daemon-side time (`tookMs`) and client round trip for hybrid search without and with filters, the same while a
 // forced full index runs, and a warm `ccc search` next to `rg` on the same tree. Each number is printed beside its target.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { IndexRequest, SearchRequest, type SearchParams } from '../../daemon/protocol';
-import { CCC_JS, connectRaw, makeTempHome, runCli, type RawConnection } from '../support';
+import { CCC_JS, connectRaw, withIndexedProject, type RawConnection } from '../support';
 import { copySources } from './source-corpus';
 
 /** Definition chunks per copied file, measured on this corpus (16.9k chunks from 2,500 files). */
@@ -96,39 +96,25 @@ function medianWallMs(command: string, args: string[], options: { cwd: string; e
 async function benchSize(targetChunks: number): Promise<void> {
   const root = mkdtempSync('/tmp/ccc-bench-proj-');
   mkdirSync(join(root, '.git'));
-  const home = makeTempHome('ccc-bench-');
-  try {
-    const files = copySources(root, Math.ceil(targetChunks / CHUNKS_PER_FILE));
-    const started = await runCli(['daemon', 'start'], { home: home.dir, cwd: root });
-    if (started.code !== 0) throw new Error(`ccc daemon start failed: ${started.stderr.trim()}`);
-    const raw = await connectRaw(home.dir, { client: 'cli' });
-    try {
-      const indexStart = performance.now();
-      const indexed = await raw.connection.sendRequest(IndexRequest, { root });
-      const indexSeconds = (performance.now() - indexStart) / 1000;
-      const big = indexed.chunks >= 50_000;
-      console.log(`\n${indexed.chunks} chunks from ${files} files: first index ${indexSeconds.toFixed(0)} s (${(indexed.chunks / indexSeconds).toFixed(0)} chunks/s)`);
-      const targets = big ? { p50: 30, p95: 100 } : {};
-      const base = { root, limit: 10 };
-      await sampleSearches(raw, base, 1);
-      report('hybrid', await sampleSearches(raw, base, 5), targets);
-      report('hybrid, language filter', await sampleSearches(raw, { ...base, languages: ['javascript'] }, 5), targets);
-      report('hybrid, path filter src/@azure/**', await sampleSearches(raw, { ...base, paths: ['src/@azure/**'] }, 5), targets);
-      report('keyword', await sampleSearches(raw, { ...base, mode: 'keyword' }, 5), {});
-      report('semantic', await sampleSearches(raw, { ...base, mode: 'semantic' }, 5), {});
-      const during = await searchDuringIndex(home.dir, root);
-      report(`hybrid during a forced index (${(during.indexMs / 1000).toFixed(0)} s)`, during.samples, { p95: big ? 100 : undefined });
-      const env = { ...process.env, CCC_HOME: home.dir };
-      const ccc = medianWallMs(process.execPath, [CCC_JS, 'search', QUERIES[5], '--limit', '10'], { cwd: root, env });
-      const rg = medianWallMs('rg', ['-n', GREP_WORD, root], { cwd: root });
-      console.log(`  warm \`ccc search "${QUERIES[5]}"\` wall ${ccc.toFixed(0)} ms; \`rg -n ${GREP_WORD}\` on the same tree ${rg.toFixed(0)} ms`);
-    } finally {
-      raw.close();
-    }
-  } finally {
-    await home.cleanup();
-    rmSync(root, { recursive: true, force: true });
-  }
+  const files = copySources(root, Math.ceil(targetChunks / CHUNKS_PER_FILE));
+  await withIndexedProject(root, async ({ home, raw, indexed, indexSeconds }) => {
+    const big = indexed.chunks >= 50_000;
+    console.log(`\n${indexed.chunks} chunks from ${files} files: first index ${indexSeconds.toFixed(0)} s (${(indexed.chunks / indexSeconds).toFixed(0)} chunks/s)`);
+    const targets = big ? { p50: 30, p95: 100 } : {};
+    const base = { root, limit: 10 };
+    await sampleSearches(raw, base, 1);
+    report('hybrid', await sampleSearches(raw, base, 5), targets);
+    report('hybrid, language filter', await sampleSearches(raw, { ...base, languages: ['javascript'] }, 5), targets);
+    report('hybrid, path filter src/@azure/**', await sampleSearches(raw, { ...base, paths: ['src/@azure/**'] }, 5), targets);
+    report('keyword', await sampleSearches(raw, { ...base, mode: 'keyword' }, 5), {});
+    report('semantic', await sampleSearches(raw, { ...base, mode: 'semantic' }, 5), {});
+    const during = await searchDuringIndex(home, root);
+    report(`hybrid during a forced index (${(during.indexMs / 1000).toFixed(0)} s)`, during.samples, { p95: big ? 100 : undefined });
+    const env = { ...process.env, CCC_HOME: home };
+    const ccc = medianWallMs(process.execPath, [CCC_JS, 'search', QUERIES[5], '--limit', '10'], { cwd: root, env });
+    const rg = medianWallMs('rg', ['-n', GREP_WORD, root], { cwd: root });
+    console.log(`  warm \`ccc search "${QUERIES[5]}"\` wall ${ccc.toFixed(0)} ms; \`rg -n ${GREP_WORD}\` on the same tree ${rg.toFixed(0)} ms`);
+  });
 }
 
 async function main(): Promise<void> {

@@ -1,13 +1,13 @@
 // `npm run eval`: retrieval quality of ccc's search modes on the CoSQA dev set (500 web queries over 6,267 Python functions).
 // Builds a temp project with one file per function, indexes it through the real daemon on a temp CCC_HOME,
 // and prints MRR@100 and Recall@1/5/10 per mode, with index time and query throughput.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { IndexRequest, SEARCH_MODES, SearchRequest, type SearchMode } from '../../daemon/protocol';
+import { SEARCH_MODES, SearchRequest, type SearchMode } from '../../daemon/protocol';
 import { FUSION } from '../../daemon/index/fusion';
 import { KEYWORD_SCORING } from '../../daemon/index/keyword-index';
-import { connectRaw, makeTempHome, runCli, type RawConnection } from '../support';
+import { withIndexedProject, type RawConnection } from '../support';
 
 const DATA_DIR = resolve(__dirname, '../../../shared/eval/cosqa');
 const DEPTH = 100;
@@ -90,28 +90,14 @@ function printSettings(): void {
 async function main(): Promise<void> {
   const { functions, queries } = loadData();
   const root = writeCorpus(functions);
-  const home = makeTempHome('ccc-eval-');
-  try {
-    const started = await runCli(['daemon', 'start'], { home: home.dir, cwd: root });
-    if (started.code !== 0) throw new Error(`ccc daemon start failed: ${started.stderr.trim()}`);
-    const raw = await connectRaw(home.dir, { client: 'cli' });
-    try {
-      const indexStart = performance.now();
-      const indexed = await raw.connection.sendRequest(IndexRequest, { root });
-      const indexSeconds = (performance.now() - indexStart) / 1000;
-      console.log(`CoSQA dev: ${queries.length} queries over ${Object.keys(functions).length} functions`);
-      console.log(`index: ${indexed.counts.files} files, ${indexed.chunks} chunks in ${indexSeconds.toFixed(1)} s`);
-      const scores: ModeScore[] = [];
-      for (const mode of SEARCH_MODES) scores.push(await scoreMode(raw, root, queries, mode));
-      printScores(scores);
-      printSettings();
-    } finally {
-      raw.close();
-    }
-  } finally {
-    await home.cleanup();
-    rmSync(root, { recursive: true, force: true });
-  }
+  await withIndexedProject(root, async ({ raw, indexed, indexSeconds }) => {
+    console.log(`CoSQA dev: ${queries.length} queries over ${Object.keys(functions).length} functions`);
+    console.log(`index: ${indexed.counts.files} files, ${indexed.chunks} chunks in ${indexSeconds.toFixed(1)} s`);
+    const scores: ModeScore[] = [];
+    for (const mode of SEARCH_MODES) scores.push(await scoreMode(raw, root, queries, mode));
+    printScores(scores);
+    printSettings();
+  });
 }
 
 main().catch((error: Error) => {
