@@ -1,12 +1,13 @@
 // End to end: after one `ccc index`, the daemon's watcher keeps the index current by itself — a created, edited,
-// renamed and deleted file, and an ignore rule added to .gitignore — with no further index request.
+// renamed and deleted file, and an ignore rule added to .gitignore — with no further index request; and what changed
+// while no daemon ran is caught up when the next one opens the project.
 import assert from 'node:assert/strict';
 import { renameSync, rmSync, unlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { SearchResult } from '../daemon/protocol';
 import { makePolyglotProject } from './polyglot-fixture';
-import { cliJson, makeTempHome, waitFor, type TempHome } from './support';
+import { cliJson, makeTempHome, runCli, waitFor, type TempHome } from './support';
 
 /** Generous for a loaded CI machine; on an idle one a change is searchable well within a second. */
 const SEARCHABLE_WITHIN_MS = 20_000;
@@ -64,5 +65,16 @@ describe('the file watcher', () => {
     assert.deepEqual(await paths('toolbar'), ['web/style.css']);
     appendFileSync(join(root, '.gitignore'), 'web/\n');
     await eventually('toolbar', [], 'web/ to leave the index after the .gitignore change');
+  });
+
+  test('catches up on what changed while no daemon ran, with no index request', async () => {
+    writeFileSync(join(root, 'src/before.ts'), 'export const heronbefore = 1;\n');
+    await eventually('heronbefore', ['src/before.ts'], 'the file to be indexed before the stop');
+    const stopped = await runCli(['daemon', 'stop'], { home: home.dir });
+    assert.equal(stopped.code, 0, stopped.stderr);
+    unlinkSync(join(root, 'src/before.ts'));
+    writeFileSync(join(root, 'src/while.ts'), 'export const ibiswhile = 2;\n');
+    await eventually('ibiswhile', ['src/while.ts'], 'the file created while stopped to be searchable');
+    assert.deepEqual(await paths('heronbefore'), []);
   });
 });

@@ -201,13 +201,22 @@ export class Project {
     this.loaded = { engine, store, searchIndex };
     this.options.log.info(`project ${this.root}: loaded ${store.files().size} files, ${store.chunkCount} chunks`);
     this.setState(store.lastIndexedAt === null ? 'notIndexed' : 'ready');
-    if (store.rebuiltReason) {
-      this.options.log.warn(`project ${this.root}: index dropped (${store.rebuiltReason}); running a full pass`);
-      setImmediate(() => this.index({}, () => {}).catch((error) => this.options.log.warn(`rebuild of ${this.root} failed: ${oneLine(error)}`)));
-    } else if (store.lastIndexedAt !== null) {
-      setImmediate(() => void this.startWatcher());
-    }
+    if (store.rebuiltReason) this.options.log.warn(`project ${this.root}: index dropped (${store.rebuiltReason}); running a full pass`);
+    if (store.rebuiltReason || store.lastIndexedAt !== null) setImmediate(() => void this.catchUp());
     return this.loaded;
+  }
+
+  /**
+   * Files may have changed while no daemon watched them (it was stopped, or the machine was off), so a stored index is
+   * brought up to date by one pass when it is opened. The watcher starts first, so nothing that changes meanwhile is missed.
+   */
+  private async catchUp(): Promise<void> {
+    try {
+      await this.startWatcher();
+      await this.index({}, () => {});
+    } catch (error) {
+      this.options.log.warn(`bringing ${this.root} up to date failed: ${oneLine(error)}`);
+    }
   }
 
   /** The loaded project, indexed first when it never was. */
