@@ -1,4 +1,5 @@
-// The project registry: one Project per root, loaded lazily, kept for the daemon's lifetime.
+// The project registry: one Project per root, loaded lazily, kept for the daemon's lifetime unless the memory budget
+// unloads it.
 // The server wires protocol requests to these methods; nothing here knows about sockets.
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,8 +22,10 @@ import type { Logger } from '../log';
 import { homePaths, projectIndexDir } from '../paths';
 import { Chunker } from './chunker';
 import { loadEmbedder } from './embedder';
+import { fullGc } from './full-gc';
 import { EmbeddingCache } from './embedding-cache';
 import type { ProgressSink } from './indexer';
+import { MemoryBudget } from './memory-budget';
 import { Project, type Engine } from './project';
 import { loadProjectSettings, type GlobalSettings } from './settings';
 import { ChunkStore } from './store';
@@ -39,28 +42,44 @@ export interface RegistryOptions {
 
 export class ProjectRegistry {
   private readonly projects = new Map<string, Project>();
+  /** When each project was last named by a request, and how many of its requests are running. */
+  private readonly usage = new Map<Project, { lastUsed: number; running: number }>();
+  /** Projects being unloaded: a request for one waits until its store is closed before reopening it. */
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly budget: MemoryBudget;
   private engine: Promise<Engine> | null = null;
 
-  constructor(private readonly options: RegistryOptions) {}
+  constructor(private readonly options: RegistryOptions) {
+    this.budget = new MemoryBudget({
+      limitBytes: options.settings.index.maxMemoryMB * 2 ** 20,
+      log: options.log,
+      loaded: () =>
+        [...this.projects.values()].map((project) => {
+          const usage = this.usage.get(project)!;
+          return { root: project.root, lastUsed: usage.lastUsed, busy: project.busy || usage.running > 0 };
+        }),
+      unload: (root) => this.unload(root),
+    });
+  }
 
   get modelId(): string {
     return this.options.settings.embedding.model;
   }
 
   index(params: IndexParams, progress: ProgressSink): Promise<IndexResult> {
-    return this.project(params.root).index({ paths: params.paths, force: params.force }, progress);
+    return this.use(params.root, (project) => project.index({ paths: params.paths, force: params.force }, progress));
   }
 
   search(params: SearchParams, progress: ProgressSink): Promise<SearchResult> {
-    return this.project(params.root).search(params, progress);
+    return this.use(params.root, (project) => project.search(params, progress));
   }
 
   similar(params: SimilarParams): Promise<SearchResult> {
-    return this.project(params.root).similar(params);
+    return this.use(params.root, (project) => project.similar(params));
   }
 
   status(root: string): Promise<ProjectStatus> {
-    return this.project(root).status();
+    return this.use(root, (project) => project.status());
   }
 
   summaries(): ProjectSummary[] {
@@ -72,6 +91,7 @@ export class ProjectRegistry {
     const key = canonicalRoot(root);
     const dir = projectIndexDir(this.options.home, key);
     const existed = existsSync(dir);
+    await this.unloading.get(key);
     const project = this.projects.get(key);
     this.projects.delete(key);
     if (project) await project.destroy();
@@ -103,7 +123,7 @@ export class ProjectRegistry {
       if (!chunks.some((chunk) => chunk.symbol.includes('doctorCheck'))) throw new Error('the TypeScript grammar did not find a function');
       return 'TypeScript parses into definition chunks';
     });
-    const project = this.project(root);
+    const project = this.project(canonicalRoot(root));
     await check('store', async () => {
       const status = await project.status();
       return `${status.files} files, ${status.chunks} chunks, ${status.indexBytes} bytes`;
@@ -122,13 +142,29 @@ export class ProjectRegistry {
 
   /** Stop watchers and workers, flush every store. */
   async close(): Promise<void> {
-    await Promise.all([...this.projects.values()].map((project) => project.close()));
+    this.budget.close();
+    await Promise.all([...this.unloading.values(), ...[...this.projects.values()].map((project) => project.close())]);
     const engine = await this.engine?.catch(() => null);
     if (engine) await Promise.all([engine.chunker.close(), engine.cache.close(), engine.embedder.close()]);
   }
 
-  private project(root: string): Project {
+  /** Runs one request on a project, counting it as used (and in use until the request ends). */
+  private async use<T>(root: string, run: (project: Project) => Promise<T>): Promise<T> {
     const key = canonicalRoot(root);
+    await this.unloading.get(key);
+    const project = this.project(key);
+    const usage = this.usage.get(project)!;
+    usage.lastUsed = Date.now();
+    usage.running++;
+    try {
+      return await run(project);
+    } finally {
+      usage.running--;
+    }
+  }
+
+  /** The project of a canonical root, created (not yet loaded) on first use. */
+  private project(key: string): Project {
     let project = this.projects.get(key);
     if (!project) {
       project = new Project({
@@ -136,11 +172,27 @@ export class ProjectRegistry {
         home: this.options.home,
         log: this.options.log,
         engine: () => this.loadEngine(),
-        onChanged: this.options.onIndexChanged,
+        onChanged: (change) => {
+          this.options.onIndexChanged(change);
+          // Loading a project and finishing a pass are what make memory grow.
+          if (change.state === 'ready') this.budget.check();
+        },
       });
       this.projects.set(key, project);
+      this.usage.set(project, { lastUsed: Date.now(), running: 0 });
     }
     return project;
+  }
+
+  private async unload(key: string): Promise<void> {
+    const project = this.projects.get(key);
+    if (!project) return;
+    this.projects.delete(key);
+    this.usage.delete(project);
+    const closed = project.close().finally(() => this.unloading.delete(key));
+    this.unloading.set(key, closed);
+    await closed;
+    fullGc();
   }
 
   /** The model loads once, on first need, and is shared by every project; a failed load is retried next time. */
