@@ -6,15 +6,32 @@
 // over the top 200 0.363 at best; RRF (k 10–60) 0.348 at best. Also no better (within ±0.002): z-scored lists, a vector
 // weight that grows as the BM25 list flattens or as a hit's BM25 falls below the best, corpus-centred vectors, and vectors
 // without Python keywords or query stop words. The built-in vectors are weak and mostly restate BM25's words (semantic
-// alone 0.116), so the vector only breaks near-ties: re-fit the weight for a stronger model.
+// alone 0.116), so the vector only breaks near-ties. A model the user configures gets its own, balanced weights.
 
-/** Tuning knobs, fitted on the CoSQA dev set (`npm run eval`, data in `/work/shared/eval/cosqa/`). */
-export const FUSION = {
-  keywordWeight: 0.95,
-  vectorWeight: 0.05,
-  /** Candidates taken from each side before fusing, before the per-file cap and paging. */
-  candidates: 200,
-};
+/** Candidates taken from each side before fusing, before the per-file cap and paging. */
+export const FUSION_CANDIDATES = 200;
+
+export interface FusionWeights {
+  keyword: number;
+  vector: number;
+  /** Rescale the vector list so its best cosine counts 1 and its worst 0, as the keyword list's best counts 1. */
+  normaliseVector: boolean;
+}
+
+/** Fitted for the built-in model on the CoSQA dev set (`npm run eval`, data in `/work/shared/eval/cosqa/`). */
+export const BUILTIN_FUSION: FusionWeights = { keyword: 0.95, vector: 0.05, normaliseVector: false };
+
+/**
+ * For a model the user configured: nothing here can measure one (no transformer model can be had offline), so both
+ * sides count equally after min-max normalisation, the usual convex combination for a dense model of unknown cosine
+ * scale. The built-in weights would all but ignore a strong model's vectors.
+ */
+export const CONFIGURED_MODEL_FUSION: FusionWeights = { keyword: 0.5, vector: 0.5, normaliseVector: true };
+
+/** The weights for a model, by the id the embedder reports (`builtin-…` for the built-in model). */
+export function fusionWeightsFor(modelId: string): FusionWeights {
+  return modelId.startsWith('builtin-') ? BUILTIN_FUSION : CONFIGURED_MODEL_FUSION;
+}
 
 export interface Scored {
   slot: number;
@@ -22,18 +39,29 @@ export interface Scored {
 }
 
 /**
- * Keyword scores are divided by the best one (so the top BM25 hit counts 1); vector scores are cosines clamped to [0, 1].
- * A chunk missing from one list scores 0 there. Returns best first, scores in [0, 1].
+ * Keyword scores are divided by the best one (so the top BM25 hit counts 1); vector scores are cosines clamped to [0, 1],
+ * or min-max normalised when the weights ask for it. A chunk missing from one list scores 0 there. Returns best first,
+ * scores in [0, 1].
  */
-export function fuse(keyword: Scored[], vector: Scored[]): Scored[] {
+export function fuse(keyword: Scored[], vector: Scored[], weights: FusionWeights): Scored[] {
   const best = keyword.length > 0 ? keyword[0].score : 1;
   const fused = new Map<number, number>();
-  for (const hit of keyword) fused.set(hit.slot, (FUSION.keywordWeight * hit.score) / best);
-  for (const hit of vector) {
-    fused.set(hit.slot, (fused.get(hit.slot) ?? 0) + FUSION.vectorWeight * Math.max(0, hit.score));
-  }
-  const total = FUSION.keywordWeight + FUSION.vectorWeight;
+  for (const hit of keyword) fused.set(hit.slot, (weights.keyword * hit.score) / best);
+  const vectorScore = weights.normaliseVector ? minMax(vector) : (score: number) => Math.max(0, score);
+  for (const hit of vector) fused.set(hit.slot, (fused.get(hit.slot) ?? 0) + weights.vector * vectorScore(hit.score));
+  const total = weights.keyword + weights.vector;
   return [...fused].map(([slot, score]) => ({ slot, score: score / total })).sort((a, b) => b.score - a.score);
+}
+
+function minMax(list: Scored[]): (score: number) => number {
+  if (list.length === 0) return () => 0;
+  let low = Infinity;
+  let high = -Infinity;
+  for (const hit of list) {
+    low = Math.min(low, hit.score);
+    high = Math.max(high, hit.score);
+  }
+  return high > low ? (score) => (score - low) / (high - low) : () => 1;
 }
 
 /** Keyword-only scores on the same scale: the best hit 1. */

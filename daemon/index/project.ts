@@ -27,6 +27,7 @@ import type { Chunker } from './chunker';
 import type { Embedder } from './embedder';
 import type { EmbeddingCache } from './embedding-cache';
 import { FULL_GC_AFTER_FILES, fullGc } from './full-gc';
+import { fusionWeightsFor } from './fusion';
 import { runIndexPass, type ProgressSink } from './indexer';
 import { SearchIndex, type SearchQuery } from './search-index';
 import { ChunkStore } from './store';
@@ -197,7 +198,7 @@ export class Project {
     const engine = await this.options.engine();
     const model = { modelId: engine.embedder.modelId, dimension: engine.embedder.dimension };
     const store = await ChunkStore.open(this.indexDir(), model, this.options.log);
-    const searchIndex = await buildSearchIndex(store, model.dimension, this.options.log);
+    const searchIndex = await buildSearchIndex(store, model, this.options.log);
     this.loaded = { engine, store, searchIndex };
     this.options.log.info(`project ${this.root}: loaded ${store.files().size} files, ${store.chunkCount} chunks`);
     this.setState(store.lastIndexedAt === null ? 'notIndexed' : 'ready');
@@ -342,8 +343,8 @@ function newPendingPass(): PendingPass {
  * The search index of a loaded store. Vectors are searchable at once; the keyword index fills in the background
  * (`SearchIndex.warming`, reported as `indexing`), so a large project answers its first search in a moment.
  */
-async function buildSearchIndex(store: ChunkStore, dimension: number, log: Logger): Promise<SearchIndex> {
-  const searchIndex = await SearchIndex.create(dimension);
+async function buildSearchIndex(store: ChunkStore, model: { modelId: string; dimension: number }, log: Logger): Promise<SearchIndex> {
+  const searchIndex = await SearchIndex.create(model.dimension, fusionWeightsFor(model.modelId));
   const started = Date.now();
   searchIndex
     .add([...store.chunks()])

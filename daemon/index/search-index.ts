@@ -5,7 +5,7 @@
 import { create, insert, remove, type AnyOrama } from '@orama/orama';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { SearchHit, SearchMode } from '../protocol';
-import { FUSION, fuse, normaliseKeyword, type Scored } from './fusion';
+import { BUILTIN_FUSION, FUSION_CANDIDATES, fuse, normaliseKeyword, type FusionWeights, type Scored } from './fusion';
 import { KeywordIndex, type TextFields } from './keyword-index';
 import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, type CompiledGlob } from './path-globs';
 import type { StoredChunk } from './store';
@@ -64,14 +64,16 @@ export class SearchIndex {
   private constructor(
     private readonly db: AnyOrama,
     private readonly dimension: number,
+    private readonly fusion: FusionWeights,
   ) {
     this.vectors = new Float32Array(1024 * dimension);
   }
 
-  static async create(dimension: number): Promise<SearchIndex> {
+  /** `fusion`: how hybrid search weighs the two sides, which depends on the model (`fusionWeightsFor`). */
+  static async create(dimension: number, fusion: FusionWeights = BUILTIN_FUSION): Promise<SearchIndex> {
     // The sorter is off: Orama's default sortable fields make every insert O(N).
     const db = create({ schema, sort: { enabled: false } }) as AnyOrama;
-    return new SearchIndex(db, dimension);
+    return new SearchIndex(db, dimension, fusion);
   }
 
   /** Chunks in the index. */
@@ -134,13 +136,13 @@ export class SearchIndex {
   search(query: SearchQuery): SearchHit[] {
     if (query.mode === 'semantic' && !query.vector) throw new InvalidParamsError('semantic search needs a query vector');
     const allowed = this.allowedDocs(query.languages ?? [], query.paths ?? []);
-    const wanted = Math.max(FUSION.candidates, (query.offset + query.limit) * 2);
+    const wanted = Math.max(FUSION_CANDIDATES, (query.offset + query.limit) * 2);
     const keyword = query.mode === 'semantic' || (allowed && allowed.slots.length === 0) ? [] : this.keyword.search(query.text, wanted, allowed?.mask);
     const vector = query.mode === 'keyword' || !query.vector ? [] : this.vectorSearch(query.vector, allowed, wanted);
     let ranked: Scored[];
     if (query.mode === 'semantic') ranked = vector;
     else if (query.mode === 'keyword' || !query.vector) ranked = normaliseKeyword(keyword);
-    else ranked = fuse(keyword, this.withMissingCosines(vector, keyword, query.vector));
+    else ranked = fuse(keyword, this.withMissingCosines(vector, keyword, query.vector), this.fusion);
     return this.page(ranked, query);
   }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { SEARCH_MODES, SearchRequest, type SearchMode } from '../../daemon/protocol';
-import { FUSION } from '../../daemon/index/fusion';
+import { BUILTIN_FUSION, FUSION_CANDIDATES } from '../../daemon/index/fusion';
 import { KEYWORD_SCORING } from '../../daemon/index/keyword-index';
 import { withIndexedProject, type RawConnection } from '../support';
 
@@ -84,7 +84,7 @@ function printScores(scores: ModeScore[]): void {
 function printSettings(): void {
   const { k1, b, boost } = KEYWORD_SCORING;
   console.log(`settings: BM25 k1=${k1} b=${b} boosts content=${boost.content} symbol=${boost.symbol} path=${boost.path}; ` +
-    `fusion weighted sum keyword=${FUSION.keywordWeight} vector=${FUSION.vectorWeight}, ${FUSION.candidates} candidates per side`);
+    `fusion (built-in model) weighted sum keyword=${BUILTIN_FUSION.keyword} vector=${BUILTIN_FUSION.vector}, ${FUSION_CANDIDATES} candidates per side`);
 }
 
 async function main(): Promise<void> {
