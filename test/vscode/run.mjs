@@ -3,7 +3,9 @@
 // host with the full vscode API) and its web workbench in headless Chromium, driven by playwright-core. It plays the
 // role of @vscode/test-electron, which cannot download VS Code here. Builds nothing: run `npm run build` first.
 //
-//   node test/vscode/run.mjs [--timeout-s 300]       (setup once: test/vscode/setup.sh)
+//   node test/vscode/run.mjs [--timeout-s 300] [--vsix FILE]       (setup once: test/vscode/setup.sh)
+// --vsix runs the same tests on the packaged extension, unpacked from the VSIX (its bundles, model, grammars and native
+// binaries), instead of on this checkout.
 // The tests in suite/ run inside the extension host. When one needs a person's hands (typing in the panel, clicking a
 // result), it writes ui-request.json into $CCC_IT_UI_DIR; this runner does it through the page and answers ui-done.json.
 // Env: IT_QUIET=1 hides extension-host output, IT_DEBUG=1 prints the browser console, IT_KEEP=1 keeps the temp folder.
@@ -22,6 +24,7 @@ const require = createRequire(path.join(here, 'package.json'));
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : fallback; };
 const timeoutS = Number(opt('timeout-s', '300'));
+const vsix = opt('vsix', null);
 
 let chromium;
 try {
@@ -31,15 +34,26 @@ try {
   console.error('The VS Code test host is not installed: run test/vscode/setup.sh first.');
   process.exit(2);
 }
-for (const built of ['dist/extension.js', 'dist/webview.js', 'dist/daemon.js', 'dist/ccc.js']) {
-  if (!fs.existsSync(path.join(repo, built))) {
-    console.error(`${built} is missing: run \`npm run build\` first.`);
-    process.exit(2);
-  }
+if (vsix && !fs.existsSync(vsix)) {
+  console.error(`${vsix} is missing: run \`npm run package\` first.`);
+  process.exit(2);
 }
 
 const vscodeRoot = path.join(path.dirname(require.resolve('code-server/package.json')), 'lib/vscode');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-vscode-it-'));
+// The extension under test: this checkout, or the VSIX's `extension/` folder.
+const extension = vsix ? unpackVsix(vsix) : repo;
+for (const built of ['dist/extension.js', 'dist/webview.js', 'dist/daemon.js', 'dist/ccc.js']) {
+  if (!fs.existsSync(path.join(extension, built))) {
+    console.error(`${built} is missing in ${extension}: run \`npm run build\` first.`);
+    process.exit(2);
+  }
+}
+
+function unpackVsix(file) {
+  execFileSync('unzip', ['-q', file, 'extension/*', '-d', path.join(tmp, 'vsix')]);
+  return path.join(tmp, 'vsix', 'extension');
+}
 const outDir = path.join(here, 'out');
 const uiDir = path.join(tmp, 'ui');
 const cccHome = path.join(tmp, 'ccc-home');
@@ -63,7 +77,7 @@ const port = await new Promise((resolve) => {
 // The extension host inherits this environment: a private CCC_HOME, the UI hand-off folder, and a private TMPDIR
 // (VS Code leaves vscode-ipc-*.sock there).
 const env = {
-  ...process.env, CCC_HOME: cccHome, CCC_IT_UI_DIR: uiDir, CCC_IT_OUT_DIR: outDir, CCC_IT_REPO: repo, TMPDIR: tmp,
+  ...process.env, CCC_HOME: cccHome, CCC_IT_UI_DIR: uiDir, CCC_IT_OUT_DIR: outDir, CCC_IT_REPO: extension, TMPDIR: tmp,
   XDG_DATA_HOME: path.join(tmp, 'xdg-data'), XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
 };
 const serverLog = fs.openSync(path.join(tmp, 'server.log'), 'w');
@@ -75,7 +89,7 @@ const server = spawn(process.execPath, [path.join(vscodeRoot, 'out/server-main.j
 
 function stopDaemon() {
   try {
-    execFileSync(process.execPath, [path.join(repo, 'dist/ccc.js'), 'daemon', 'stop'], { env: { ...process.env, CCC_HOME: cccHome }, stdio: 'ignore', timeout: 15000 });
+    execFileSync(process.execPath, [path.join(extension, 'dist/ccc.js'), 'daemon', 'stop'], { env: { ...process.env, CCC_HOME: cccHome }, stdio: 'ignore', timeout: 15000 });
   } catch {
     // The CLI may not know `daemon stop` or the daemon is gone; the pid file names the one our tests started.
     try { process.kill(Number(fs.readFileSync(path.join(cccHome, 'daemon.pid'), 'utf8')), 'SIGTERM'); } catch {}
@@ -159,7 +173,7 @@ try {
   page.on('pageerror', (error) => console.error('[page]', error.message));
   if (process.env.IT_DEBUG === '1') page.on('console', (m) => console.log(`[console.${m.type()}]`, m.text().slice(0, 400)));
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload = JSON.stringify([['extensionDevelopmentPath', remote(repo)], ['extensionTestsPath', remote(path.join(here, 'suite/index.js'))]]);
+  const payload = JSON.stringify([['extensionDevelopmentPath', remote(extension)], ['extensionTestsPath', remote(path.join(here, 'suite/index.js'))]]);
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
   lap('workbench loading; tests run in the extension host');
   let done = false;

@@ -7,11 +7,13 @@ cd "$(dirname "$(readlink -f "$0")")"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.100.3}"   # VS Code 1.100.3; the last code-server whose engines.node is 20
 PLAYWRIGHT_CORE_VERSION="${PLAYWRIGHT_CORE_VERSION:-1.65.1}"
 
-# chromium hosts the workbench; libkrb5-dev has the headers VS Code's `kerberos` module builds against; rg backs workspace search.
+# chromium hosts the workbench; libkrb5-dev has the headers VS Code's `kerberos` module builds against; rg backs workspace search;
+# unzip unpacks the VSIX for `npm run test:vsix`.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 [ -e /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
 command -v rg >/dev/null || missing+=(ripgrep)
+command -v unzip >/dev/null || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
