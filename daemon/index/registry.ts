@@ -94,7 +94,10 @@ export class ProjectRegistry {
     await this.unloading.get(key);
     const project = this.projects.get(key);
     this.projects.delete(key);
-    if (project) await project.destroy();
+    if (project) {
+      this.usage.delete(project);
+      await project.destroy();
+    }
     await ChunkStore.destroy(dir);
     return { removed: existed };
   }
