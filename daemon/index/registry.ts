@@ -42,8 +42,8 @@ export interface RegistryOptions {
 
 export class ProjectRegistry {
   private readonly projects = new Map<string, Project>();
-  /** When each project was last named by a request, and how many of its requests are running. */
-  private readonly usage = new Map<Project, { lastUsed: number; running: number }>();
+  /** When each project was last named by a request, and how many of its requests are running; forgotten with the project. */
+  private readonly usage = new WeakMap<Project, { lastUsed: number; running: number }>();
   /** Projects being unloaded: a request for one waits until its store is closed before reopening it. */
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly budget: MemoryBudget;
@@ -94,10 +94,7 @@ export class ProjectRegistry {
     await this.unloading.get(key);
     const project = this.projects.get(key);
     this.projects.delete(key);
-    if (project) {
-      this.usage.delete(project);
-      await project.destroy();
-    }
+    if (project) await project.destroy();
     await ChunkStore.destroy(dir);
     return { removed: existed };
   }
@@ -191,7 +188,6 @@ export class ProjectRegistry {
     const project = this.projects.get(key);
     if (!project) return;
     this.projects.delete(key);
-    this.usage.delete(project);
     const closed = project.close().finally(() => this.unloading.delete(key));
     this.unloading.set(key, closed);
     await closed;
