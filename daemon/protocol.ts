@@ -45,6 +45,9 @@ export const ErrorCodes = {
 
 export type ProjectState = 'notIndexed' | 'loading' | 'indexing' | 'ready' | 'error';
 
+/** How the daemon notices changes in a project: file events, a full pass every 30 s where those cannot start, or not yet. */
+export type WatchMode = 'events' | 'polling' | 'off';
+
 export interface IndexParams {
   /** Absolute path of the project root. */
   root: string;
@@ -179,6 +182,7 @@ export interface ProjectStatus {
   dimension: number;
   /** When the last pass finished (ms since epoch), or null. */
   lastIndexedAt: number | null;
+  watching: WatchMode;
   /** Progress of the running pass, when state is `indexing`. */
   progress?: IndexProgress;
   /** The last error, one line, when state is `error`. */

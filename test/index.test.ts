@@ -81,6 +81,9 @@ describe('ccc index on the polyglot fixture', () => {
     }
     assert.ok(st.indexBytes > 0);
     assert.ok(st.lastIndexedAt && st.lastIndexedAt > Date.now() - 600_000);
+    await waitFor(async () => (await status(home.dir, root)).watching === 'events', 20_000, 'the watcher to start after the first pass');
+    const text = await runCli(['status'], { home: home.dir, cwd: root });
+    assert.match(text.stdout, /^watch: +file events$/m);
   });
 
   test('ignored and skipped files are not searchable; the negated ones are', async () => {

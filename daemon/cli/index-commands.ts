@@ -12,6 +12,7 @@ import {
   type IndexProgress,
   type IndexResult,
   type ProjectStatus,
+  type WatchMode,
 } from '../protocol';
 import { notice, printJson, UsageError } from './output';
 import { progressDisplay } from './progress-bar';
@@ -89,9 +90,16 @@ export function formatStatus(status: ProjectStatus): string {
     `index:   ${formatBytes(status.indexBytes)} on disk`,
     `model:   ${status.model} (${status.dimension}-d)`,
     `updated: ${status.lastIndexedAt === null ? 'never' : new Date(status.lastIndexedAt).toLocaleString()}`,
+    `watch:   ${WATCH_MODE_TEXT[status.watching]}`,
   ];
   return `${lines.join('\n')}\n`;
 }
+
+const WATCH_MODE_TEXT: Record<WatchMode, string> = {
+  events: 'file events',
+  polling: 'a pass every 30 s (file events could not start; see daemon.log)',
+  off: 'not yet (starts after the first index pass)',
+};
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -22,6 +22,7 @@ import {
   type SearchParams,
   type SearchResult,
   type SimilarParams,
+  type WatchMode,
 } from '../protocol';
 import type { Chunker } from './chunker';
 import type { Embedder } from './embedder';
@@ -94,8 +95,8 @@ export class Project {
     return this.state === 'loading' || this.running !== null;
   }
 
-  get watching(): boolean {
-    return this.watcher?.running ?? false;
+  get watching(): WatchMode {
+    return this.watcher?.mode ?? 'off';
   }
 
   summary(): ProjectSummary {
@@ -120,6 +121,7 @@ export class Project {
       model: engine.embedder.modelId,
       dimension: engine.embedder.dimension,
       lastIndexedAt: store.lastIndexedAt,
+      watching: this.watching,
       ...(this.state === 'indexing' && this.progress ? { progress: this.progress } : {}),
       ...(this.state === 'error' && this.error ? { error: this.error } : {}),
     };
@@ -258,8 +260,10 @@ export class Project {
       this.filter = filter;
       this.progress = undefined;
       this.setState('ready');
-      this.options.log.info(`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
       const { added, updated, deleted } = result.counts;
+      // Passes that found nothing (catch-up, polling) are routine: logged only at debug level.
+      const level = added + updated + deleted > 0 ? 'info' : 'debug';
+      this.options.log[level](`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
       if (added + updated + deleted >= FULL_GC_AFTER_FILES) this.options.log.info(`full GC after the pass took ${fullGc()} ms`);
       void this.startWatcher();
       return result;

@@ -27,6 +27,7 @@ import { EmbeddingCache } from './embedding-cache';
 import type { ProgressSink } from './indexer';
 import { MemoryBudget } from './memory-budget';
 import { Project, type Engine } from './project';
+import { POLL_MS } from './watcher';
 import { loadProjectSettings, type GlobalSettings } from './settings';
 import { ChunkStore } from './store';
 
@@ -129,7 +130,8 @@ export class ProjectRegistry {
       return `${status.files} files, ${status.chunks} chunks, ${status.indexBytes} bytes`;
     });
     await check('watcher', () => {
-      if (!project.watching) throw new Error('not watching: changes are picked up by ccc index (or after the first index pass)');
+      if (project.watching === 'off') throw new Error('not watching: changes are picked up by ccc index (or after the first index pass)');
+      if (project.watching === 'polling') throw new Error(`file events could not start (see daemon.log); changes are found by a pass every ${POLL_MS / 1000} s`);
       return 'watching for changes';
     });
     return { checks };

@@ -1,9 +1,12 @@
 // Watches one project root with @parcel/watcher and hands the changed paths, debounced, to the project.
 // A change to the ignore rules or the project settings asks for a full pass instead, since it can add or drop any file.
+// Where watching cannot start (the OS's watch limit reached, a file system without events), it polls: a full pass
+// every POLL_MS finds what changed by (mtime, size), so results still stay fresh, only later.
 import { readdirSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { subscribe, type AsyncSubscription, type Event } from '@parcel/watcher';
 import type { Logger } from '../log';
+import type { WatchMode } from '../protocol';
 
 export interface WatcherOptions {
   root: string;
@@ -12,27 +15,32 @@ export interface WatcherOptions {
   log: Logger;
   /** The project's current ignore rules. */
   accepts: (relPath: string, isDir: boolean) => boolean;
-  /** Root-relative changed paths; `rulesChanged` when a .gitignore or the project settings changed. */
+  /** Root-relative changed paths; `rulesChanged` (a .gitignore or the project settings changed) asks for a full pass. */
   onChanges: (paths: string[], rulesChanged: boolean) => void;
+  /** How often to ask for a full pass when watching cannot start. */
+  pollMs?: number;
 }
 
 /** Long enough to gather a save's burst of events (write, rename, chmod), short enough to feel immediate. */
 const DEBOUNCE_MS = 150;
+/** A full pass with nothing to do costs ~0.4 s at 10k files, so polling this often costs about 1 % of a core. */
+export const POLL_MS = 30_000;
 
 export class ProjectWatcher {
   private subscription: AsyncSubscription | null = null;
   private pending = new Set<string>();
   private rulesChanged = false;
   private timer: NodeJS.Timeout | null = null;
+  private poller: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(private readonly options: WatcherOptions) {}
 
-  get running(): boolean {
-    return this.subscription !== null;
+  get mode(): WatchMode {
+    return this.subscription ? 'events' : this.poller ? 'polling' : 'off';
   }
 
-  /** Subscribes; on failure (too many watches, unsupported file system) logs it and the project works without watching. */
+  /** Subscribes; on failure (too many watches, unsupported file system) logs it and polls instead. */
   async start(): Promise<void> {
     const { root, log } = this.options;
     try {
@@ -41,13 +49,17 @@ export class ProjectWatcher {
       else this.subscription = subscription;
       log.info(`watching ${root}`);
     } catch (error) {
-      log.warn(`file watching is off for ${root} (${(error as Error).message.split('\n')[0]}): run ccc index after changes`);
+      const pollMs = this.options.pollMs ?? POLL_MS;
+      log.warn(`file watching could not start for ${root} (${(error as Error).message.split('\n')[0]}); looking for changes every ${pollMs / 1000} s instead`);
+      if (!this.closed) this.poller = setInterval(() => this.options.onChanges([], true), pollMs).unref();
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.unsubscribe().catch(() => undefined);
@@ -70,8 +82,10 @@ export class ProjectWatcher {
 
   private receive(error: Error | null, events: Event[]): void {
     if (error) {
-      this.options.log.warn(`watcher error in ${this.options.root}: ${error.message}`);
-      return;
+      // Events may have been lost (an overflowing event queue, a watch dropped), so a full pass makes sure.
+      this.options.log.warn(`watcher error in ${this.options.root}: ${error.message}; running a full pass`);
+      this.rulesChanged = true;
+      events = [];
     }
     for (const event of events) {
       const rel = relative(this.options.root, event.path).split(sep).join('/');
