@@ -63,6 +63,27 @@ describe('built-in model', () => {
     await embedder.close();
   });
 
+  test('gives the vectors of transformers.js\'s own pipeline with mean pooling, in padded batches', async () => {
+    const texts = [
+      'sort',
+      'read a json file',
+      'export function parseConfigFile(text: string): Record<string, string> { return Object.fromEntries(text.split("\\n").map((l) => l.split("="))); }',
+      'def uniq(items):\n    seen = set()\n    return [x for x in items if not (x in seen or seen.add(x))]\n'.repeat(20),
+    ];
+    const embedder = await loadEmbedder('builtin', { home: tmp, batchSize: 4, builtinModelDir });
+    const ours = await embedder.embed(texts);
+    await embedder.close();
+    const { env, pipeline } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.localModelPath = resolve(builtinModelDir, '..');
+    const reference = await pipeline('feature-extraction', 'model', { dtype: 'q8' });
+    for (const [i, text] of texts.entries()) {
+      const expected = (await reference(text, { pooling: 'mean', normalize: true })).data as Float32Array;
+      assert.ok(cosine(ours[i], expected) > 0.99999, `text ${i}: cosine ${cosine(ours[i], expected)}`);
+    }
+    await reference.dispose();
+  });
+
   test('a missing built-in model names the fix', async () => {
     await assert.rejects(
       loadEmbedder('builtin', { home: tmp, batchSize: 8, builtinModelDir: join(tmp, 'nowhere') }),
