@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { writeModelFolder } from './builtin-model/generate';
+import type { StaticTable } from './builtin-model/static-table';
+import { SPECIAL_TOKENS } from './builtin-model/tokenizer-json';
 import { loadEmbedder } from './embedder';
 
 const builtinModelDir = resolve('dist/model');
@@ -63,32 +66,47 @@ describe('built-in model', () => {
     await embedder.close();
   });
 
-  test('gives the vectors of transformers.js\'s own pipeline with mean pooling, in padded batches', async () => {
-    const texts = [
-      'sort',
-      'read a json file',
-      'export function parseConfigFile(text: string): Record<string, string> { return Object.fromEntries(text.split("\\n").map((l) => l.split("="))); }',
-      'def uniq(items):\n    seen = set()\n    return [x for x in items if not (x in seen or seen.add(x))]\n'.repeat(20),
-    ];
-    const embedder = await loadEmbedder('builtin', { home: tmp, batchSize: 4, builtinModelDir });
-    const ours = await embedder.embed(texts);
-    await embedder.close();
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.localModelPath = resolve(builtinModelDir, '..');
-    const reference = await pipeline('feature-extraction', 'model', { dtype: 'q8' });
-    for (const [i, text] of texts.entries()) {
-      const expected = (await reference(text, { pooling: 'mean', normalize: true })).data as Float32Array;
-      assert.ok(cosine(ours[i], expected) > 0.99999, `text ${i}: cosine ${cosine(ours[i], expected)}`);
-    }
-    await reference.dispose();
-  });
-
   test('a missing built-in model names the fix', async () => {
     await assert.rejects(
       loadEmbedder('builtin', { home: tmp, batchSize: 8, builtinModelDir: join(tmp, 'nowhere') }),
       /npm run build/,
     );
+  });
+});
+
+describe('pooling', () => {
+  // A toy static model written twice: with token vectors out (as most Hugging Face exports) and pooled in the graph
+  // (as the built-in model). Both must give transformers.js's own mean-pooled vectors.
+  const words = ['read', 'json', 'file', 'parse', 'config', 'sort', 'items', 'seen', 'set', 'return'];
+  const dimension = 8;
+  const table: StaticTable = {
+    tokens: [...SPECIAL_TOKENS, ...words],
+    dimension,
+    vectors: Float32Array.from({ length: (SPECIAL_TOKENS.length + words.length) * dimension }, (_, i) =>
+      i < SPECIAL_TOKENS.length * dimension ? 0 : Math.sin(i * 12.9898) * 3,
+    ),
+  };
+  const texts = ['sort', 'read a json file', 'parseConfig(file) { return JSON.parse(file) }', 'def uniq(items):\n    seen = set()\n'.repeat(40)];
+
+  test('token vectors averaged here, or pooled in the model: both equal the pipeline\'s mean pooling', async () => {
+    const tokensDir = join(tmp, 'toy-tokens');
+    const pooledDir = join(tmp, 'toy-pooled');
+    writeModelFolder(tokensDir, table, 'toy', 'tokens');
+    writeModelFolder(pooledDir, table, 'toy', 'pooled');
+    const { env, pipeline } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.localModelPath = tmp;
+    const reference = await pipeline('feature-extraction', 'toy-tokens', { dtype: 'q8' });
+    const expected: Float32Array[] = [];
+    for (const text of texts) expected.push((await reference(text, { pooling: 'mean', normalize: true })).data as Float32Array);
+    await reference.dispose();
+    for (const dir of [tokensDir, pooledDir]) {
+      const embedder = await loadEmbedder(dir, { home: tmp, batchSize: 4 });
+      assert.equal(embedder.dimension, dimension);
+      const ours = await embedder.embed(texts);
+      await embedder.close();
+      ours.forEach((vector, i) => assert.ok(cosine(vector, expected[i]) > 0.99999, `${dir}, text ${i}: cosine ${cosine(vector, expected[i])}`));
+    }
   });
 });
 

@@ -82,8 +82,8 @@ async function load(model: string, options: EmbedderOptions): Promise<Embedder> 
   if (source.remote && endpoint) env.remoteHost = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
 
   const extractor = await openPipeline(pipeline, source, model);
-  const probe = await extractor('probe', { pooling: 'mean', normalize: false });
-  const dimension = probe.dims[probe.dims.length - 1];
+  const [probe] = await embedBatch(extractor, ['probe']);
+  const dimension = probe.length;
   const batchSize = Math.max(1, options.batchSize);
   return {
     modelId: source.modelId(dimension),
@@ -106,19 +106,31 @@ async function load(model: string, options: EmbedderOptions): Promise<Embedder> 
 }
 
 /**
- * The pipeline's own tokenizer and model, with the input tensors built and the mean pooling done here. transformers.js
+ * The pipeline's own tokenizer and model, with the input tensors built and the pooling done here. transformers.js
  * builds each int64 tensor through an array of BigInts (about a third of a batch's time with the built-in model) and
  * converts the attention mask from BigInt once per token *and dimension* while pooling (~350 ms per batch of long
- * chunks, blocking the event loop). Same result: the mean of the unmasked token vectors, scaled to unit length.
+ * chunks, blocking the event loop). A model that pools in its graph (`sentence_embedding`: the built-in model,
+ * sentence-transformers exports) gives one vector per text; otherwise the unmasked token vectors are averaged, as the
+ * feature-extraction pipeline's mean pooling does. Either way each vector is scaled to unit length.
  */
 async function embedBatch(extractor: FeatureExtractionPipeline, texts: string[]): Promise<Float32Array[]> {
   const encoded = extractor.tokenizer(texts, { padding: true, truncation: true, return_tensor: false }) as unknown as Record<string, number[][]>;
   const inputs = Object.fromEntries(Object.entries(encoded).map(([name, rows]) => [name, int64Tensor(rows)]));
   const outputs = await extractor.model(inputs);
-  const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
-  const [rows, tokens, dimension] = hidden.dims as number[];
+  const pooled = outputs.sentence_embedding;
+  const hidden = pooled ?? outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
   const data = hidden.data as Float32Array;
-  const mask = encoded.attention_mask;
+  const vectors = pooled ? pooledRows(data, hidden.dims as number[]) : meanPooled(data, hidden.dims as number[], encoded.attention_mask);
+  const units = vectors.map(unit);
+  hidden.dispose();
+  return units;
+}
+
+function pooledRows(data: Float32Array, [rows, dimension]: number[]): Float32Array[] {
+  return Array.from({ length: rows }, (_, row) => data.subarray(row * dimension, (row + 1) * dimension));
+}
+
+function meanPooled(data: Float32Array, [rows, tokens, dimension]: number[], mask: number[][]): Float32Array[] {
   const vectors: Float32Array[] = [];
   for (let row = 0; row < rows; row++) {
     const sum = new Float32Array(dimension);
@@ -127,9 +139,8 @@ async function embedBatch(extractor: FeatureExtractionPipeline, texts: string[])
       const offset = (row * tokens + token) * dimension;
       for (let k = 0; k < dimension; k++) sum[k] += data[offset + k];
     }
-    vectors.push(unit(sum));
+    vectors.push(sum);
   }
-  hidden.dispose();
   return vectors;
 }
 

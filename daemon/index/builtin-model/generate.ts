@@ -3,7 +3,7 @@
 // `node --max-old-space-size=4096 generate.cjs OUT_DIR`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { floatLookupModel, quantizedLookupModel } from './onnx-writer';
+import { quantizedLookupModel, type ModelOutput } from './onnx-writer';
 import { buildStaticTable, quantizeRows, type StaticTable, type TableParams, type WordVectors } from './static-table';
 import { MAX_TOKENS, tokenizerConfigJson, tokenizerJson } from './tokenizer-json';
 
@@ -28,15 +28,15 @@ export function loadGlove(): WordVectors {
   };
 }
 
-export function writeModelFolder(outDir: string, table: StaticTable, modelId: string): void {
+/** The model folder transformers.js loads; `output: 'tokens'` gives a model shaped like most Hugging Face exports (tests). */
+export function writeModelFolder(outDir: string, table: StaticTable, modelId: string, output: ModelOutput = 'pooled'): void {
   const { tokens, dimension, vectors } = table;
   mkdirSync(join(outDir, 'onnx'), { recursive: true });
   const { table: q8, scales } = quantizeRows(vectors, dimension);
-  writeFileSync(join(outDir, 'onnx', 'model_quantized.onnx'), quantizedLookupModel(q8, scales, dimension));
-  writeFileSync(join(outDir, 'onnx', 'model.onnx'), floatLookupModel(vectors, dimension));
+  writeFileSync(join(outDir, 'onnx', 'model_quantized.onnx'), quantizedLookupModel(q8, scales, dimension, output));
   writeFileSync(join(outDir, 'tokenizer.json'), JSON.stringify(tokenizerJson(tokens)));
   writeFileSync(join(outDir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfigJson(), null, 2));
-  // model_type "bert" sends transformers.js down its encoder path (inputs input_ids + attention_mask → last_hidden_state).
+  // model_type "bert" sends transformers.js down its encoder path (inputs input_ids + attention_mask).
   const config = {
     model_type: 'bert',
     architectures: ['BertModel'],
