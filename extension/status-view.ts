@@ -24,10 +24,17 @@ function markdown(report: StatusReport): string {
       `- state: **${p.state}**${p.error ? ` — ${p.error}` : ''}`,
       `- ${p.files} files, ${p.chunks} chunks, ${mb(p.indexBytes)} on disk`,
       `- languages: ${Object.entries(p.languages).map(([l, n]) => `${l} ${n}`).join(', ') || 'none'}`,
-      `- model: \`${p.model}\` (${p.dimension}-d); last indexed ${when(p.lastIndexedAt)}`, '');
+      `- model: \`${p.model}\` (${p.dimension}-d); last indexed ${when(p.lastIndexedAt)}`,
+      `- changes: ${WATCHING[p.watching]}`, '');
   }
   return lines.join('\n');
 }
+
+const WATCHING: Record<ProjectStatus['watching'], string> = {
+  events: 'picked up from file events',
+  polling: 'looked for every 30 s (file events could not start; see the daemon log)',
+  off: 'watched after the first index pass',
+};
 
 export async function statusReport(ctx: Ctx): Promise<StatusReport> {
   const client = await ctx.connect();

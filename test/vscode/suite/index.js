@@ -125,7 +125,7 @@ it('the CLI with the same CCC_HOME talks to the same daemon', async () => {
   assert.equal(status.running, true);
   assert.equal(status.pid, report.daemon.pid);
   assert.ok(report.daemon.connections >= 1);
-  assert.ok(report.projects.some((p) => p.root === root() && p.state === 'ready'));
+  assert.ok(report.projects.some((p) => p.root === root() && p.state === 'ready' && p.watching === 'events'), JSON.stringify(report.projects));
 });
 
 const searchTool = (query) => vscode.lm.invokeTool('ccc_search', { input: { query }, toolInvocationToken: undefined }, new vscode.CancellationTokenSource().token);
