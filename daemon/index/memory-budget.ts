@@ -24,11 +24,14 @@ export interface MemoryBudgetOptions {
 
 /** After an unload, look again this much later: freed memory leaves RSS over a moment, not at once. */
 const RECHECK_MS = 5000;
+/** A daemon that stays over the budget with nothing to unload would otherwise pause for a full GC after every save. */
+const MIN_GC_INTERVAL_MS = 60_000;
 
 export class MemoryBudget {
   private checking = false;
   private recheck: NodeJS.Timeout | undefined;
   private warned = false;
+  private lastGc = -Infinity;
 
   constructor(private readonly options: MemoryBudgetOptions) {}
 
@@ -54,8 +57,11 @@ export class MemoryBudget {
       this.warned = false;
       return;
     }
-    fullGc();
-    if (rss() <= limitBytes) return;
+    if (Date.now() - this.lastGc >= MIN_GC_INTERVAL_MS) {
+      fullGc();
+      this.lastGc = Date.now();
+      if (rss() <= limitBytes) return;
+    }
     const byAge = this.options.loaded().sort((a, b) => a.lastUsed - b.lastUsed);
     const victim = byAge.slice(0, -1).find((project) => !project.busy);
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
