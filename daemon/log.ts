@@ -28,13 +28,14 @@ export function createFileLogger(file: string, options: FileLoggerOptions = {}):
   const write = (level: LogLevel, message: string) => {
     if (order[level] < order[minLevel]) return;
     const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${process.pid}] ${message}\n`;
+    const bytes = Buffer.byteLength(line);
     try {
-      if (size + line.length > rotateBytes && size > 0) {
+      if (size + bytes > rotateBytes && size > 0) {
         renameSync(file, `${file}.1`);
         size = 0;
       }
       appendFileSync(file, line);
-      size += Buffer.byteLength(line);
+      size += bytes;
     } catch {
       // A log that cannot be written must not take the daemon down.
     }

@@ -1,6 +1,6 @@
 // "ccc: Show Status": the daemon's and every folder's status as a markdown document.
 import * as vscode from 'vscode';
-import { DaemonStatusRequest, StatusRequest, type DaemonStatus, type ProjectStatus } from '../daemon/protocol';
+import { DaemonStatusRequest, StatusRequest, WATCH_POLL_MS, type DaemonStatus, type ProjectStatus } from '../daemon/protocol';
 import type { Ctx } from './ctx';
 
 export interface StatusReport {
@@ -32,7 +32,7 @@ function markdown(report: StatusReport): string {
 
 const WATCHING: Record<ProjectStatus['watching'], string> = {
   events: 'picked up from file events',
-  polling: 'looked for every 30 s (file events could not start; see the daemon log)',
+  polling: `looked for every ${WATCH_POLL_MS / 1000} s (file events could not start; see the daemon log)`,
   off: 'watched after the first index pass',
 };
 

@@ -9,6 +9,7 @@ import {
   IndexRequest,
   RemoveProjectRequest,
   StatusRequest,
+  WATCH_POLL_MS,
   type IndexProgress,
   type IndexResult,
   type ProjectStatus,
@@ -97,7 +98,7 @@ export function formatStatus(status: ProjectStatus): string {
 
 const WATCH_MODE_TEXT: Record<WatchMode, string> = {
   events: 'file events',
-  polling: 'a pass every 30 s (file events could not start; see daemon.log)',
+  polling: `a pass every ${WATCH_POLL_MS / 1000} s (file events could not start; see daemon.log)`,
   off: 'not yet (starts after the first index pass)',
 };
 

@@ -129,12 +129,3 @@ export function codeTermCounts(text: string): { counts: Map<string, number>; len
   });
   return { counts, length };
 }
-
-/** The tokenizer component Orama calls for its string fields and for query terms. */
-export function createCodeTokenizer() {
-  return {
-    language: 'english',
-    normalizationCache: new Map<string, string>(),
-    tokenize: (raw: string) => codeTokens(raw),
-  };
-}

@@ -44,9 +44,8 @@ export interface Scored {
  * scores in [0, 1].
  */
 export function fuse(keyword: Scored[], vector: Scored[], weights: FusionWeights): Scored[] {
-  const best = keyword.length > 0 ? keyword[0].score : 1;
   const fused = new Map<number, number>();
-  for (const hit of keyword) fused.set(hit.slot, (weights.keyword * hit.score) / best);
+  for (const hit of normaliseKeyword(keyword)) fused.set(hit.slot, weights.keyword * hit.score);
   const vectorScore = weights.normaliseVector ? minMax(vector) : (score: number) => Math.max(0, score);
   for (const hit of vector) fused.set(hit.slot, (fused.get(hit.slot) ?? 0) + weights.vector * vectorScore(hit.score));
   const total = weights.keyword + weights.vector;

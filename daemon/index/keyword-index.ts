@@ -5,6 +5,7 @@
 // a new number, so a stale posting can never score it).
 import { codeTermCounts, codeTokens } from './code-tokenizer';
 import type { Scored } from './fusion';
+import { grownArray } from './grown-array';
 import { TopK } from './top-k';
 
 export const TEXT_FIELDS = ['content', 'symbol', 'path'] as const;
@@ -58,10 +59,10 @@ export class KeywordIndex {
   add(slot: number, text: TextFields): void {
     const doc = this.docs++;
     if (doc >= this.slotOfDoc.length) {
-      this.slotOfDoc = grownInt32(this.slotOfDoc, doc, 0);
-      for (const name of TEXT_FIELDS) this.fields[name].lengths = grownUint32(this.fields[name].lengths, doc);
+      this.slotOfDoc = grownArray(this.slotOfDoc, doc);
+      for (const name of TEXT_FIELDS) this.fields[name].lengths = grownArray(this.fields[name].lengths, doc);
     }
-    if (slot >= this.docOfSlot.length) this.docOfSlot = grownInt32(this.docOfSlot, slot, -1);
+    if (slot >= this.docOfSlot.length) this.docOfSlot = grownArray(this.docOfSlot, slot, -1);
     this.slotOfDoc[doc] = slot;
     this.docOfSlot[slot] = doc;
     this.live++;
@@ -190,16 +191,4 @@ function append(field: Field, term: string, doc: number, tf: number): void {
   postings.pairs[2 * postings.used + 1] = tf;
   postings.used++;
   postings.df++;
-}
-
-function grownInt32(array: Int32Array, index: number, fill: number): Int32Array {
-  const bigger = new Int32Array(Math.max(1024, (index + 1) * 2)).fill(fill);
-  bigger.set(array);
-  return bigger;
-}
-
-function grownUint32(array: Uint32Array, index: number): Uint32Array {
-  const bigger = new Uint32Array(Math.max(1024, (index + 1) * 2));
-  bigger.set(array);
-  return bigger;
 }

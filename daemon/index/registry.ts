@@ -17,7 +17,7 @@ import type {
   SearchResult,
   SimilarParams,
 } from '../protocol';
-import { ErrorCodes } from '../protocol';
+import { ErrorCodes, WATCH_POLL_MS } from '../protocol';
 import type { Logger } from '../log';
 import { homePaths, projectIndexDir } from '../paths';
 import { Chunker } from './chunker';
@@ -27,7 +27,6 @@ import { EmbeddingCache } from './embedding-cache';
 import type { ProgressSink } from './indexer';
 import { MemoryBudget } from './memory-budget';
 import { Project, type Engine } from './project';
-import { POLL_MS } from './watcher';
 import { loadProjectSettings, type GlobalSettings } from './settings';
 import { ChunkStore } from './store';
 
@@ -131,7 +130,7 @@ export class ProjectRegistry {
     });
     await check('watcher', () => {
       if (project.watching === 'off') throw new Error('not watching: changes are picked up by ccc index (or after the first index pass)');
-      if (project.watching === 'polling') throw new Error(`file events could not start (see daemon.log); changes are found by a pass every ${POLL_MS / 1000} s`);
+      if (project.watching === 'polling') throw new Error(`file events could not start (see daemon.log); changes are found by a pass every ${WATCH_POLL_MS / 1000} s`);
       return 'watching for changes';
     });
     return { checks };

@@ -6,6 +6,7 @@ import { create, insert, remove, type AnyOrama } from '@orama/orama';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { SearchHit, SearchMode } from '../protocol';
 import { BUILTIN_FUSION, FUSION_CANDIDATES, fuse, normaliseKeyword, type FusionWeights, type Scored } from './fusion';
+import { grownArray } from './grown-array';
 import { KeywordIndex, type TextFields } from './keyword-index';
 import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, type CompiledGlob } from './path-globs';
 import type { StoredChunk } from './store';
@@ -159,7 +160,7 @@ export class SearchIndex {
     }
     this.vectors.set(chunk.vector, slot * this.dimension);
     this.slots[slot] = chunk;
-    if (slot >= this.inOrama.length) this.inOrama = grownBytes(this.inOrama, slot);
+    if (slot >= this.inOrama.length) this.inOrama = grownArray(this.inOrama, slot);
     this.inOrama[slot] = 0;
     const fileSlots = this.slotsByFile.get(chunk.path);
     if (fileSlots) fileSlots.push(slot);
@@ -180,11 +181,7 @@ export class SearchIndex {
       folders: ancestorFolders(chunk.path),
     });
     const internalId = this.db.internalDocumentIDStore.idToInternalId.get(id) as number;
-    if (internalId >= this.slotByInternal.length) {
-      const bigger = new Int32Array(Math.max(1024, (internalId + 1) * 2));
-      bigger.set(this.slotByInternal);
-      this.slotByInternal = bigger;
-    }
+    if (internalId >= this.slotByInternal.length) this.slotByInternal = grownArray(this.slotByInternal, internalId);
     this.inOrama[slot] = 1;
     this.slotByInternal[internalId] = slot;
   }
@@ -305,12 +302,6 @@ export class SearchIndex {
 
 function textOf(chunk: StoredChunk): TextFields {
   return { content: chunk.content, symbol: chunk.symbol, path: chunk.path };
-}
-
-function grownBytes(array: Uint8Array, index: number): Uint8Array {
-  const bigger = new Uint8Array(Math.max(1024, (index + 1) * 2));
-  bigger.set(array);
-  return bigger;
 }
 
 function normalised(vector: Float32Array): Float32Array {

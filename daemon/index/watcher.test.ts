@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { waitFor } from '../../test/support';
 import { silentLogger } from '../log';
 import { ProjectWatcher } from './watcher';
 
@@ -20,14 +21,6 @@ function watcherOn(root: string, pollMs?: number) {
   return { watcher, calls };
 }
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('ProjectWatcher', () => {
   const root = mkdtempSync(join(tmpdir(), 'ccc-watch-'));
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -38,7 +31,7 @@ describe('ProjectWatcher', () => {
     try {
       assert.equal(watcher.mode, 'events');
       writeFileSync(join(root, 'new.ts'), 'export const a = 1;\n');
-      await until(() => calls.some((call) => call.paths.includes('new.ts')), 10_000, 'the event');
+      await waitFor(() => calls.some((call) => call.paths.includes('new.ts')), 10_000, 'the event');
       assert.ok(calls.every((call) => !call.rulesChanged));
     } finally {
       await watcher.close();
@@ -49,7 +42,7 @@ describe('ProjectWatcher', () => {
     const { watcher, calls } = watcherOn(join(root, 'does-not-exist'), 50);
     await watcher.start();
     assert.equal(watcher.mode, 'polling');
-    await until(() => calls.length >= 2, 5000, 'two polls');
+    await waitFor(() => calls.length >= 2, 5000, 'two polls');
     assert.ok(calls.every((call) => call.rulesChanged && call.paths.length === 0), 'each poll asks for a full pass');
     await watcher.close();
     const seen = calls.length;

@@ -1,12 +1,12 @@
 // Watches one project root with @parcel/watcher and hands the changed paths, debounced, to the project.
 // A change to the ignore rules or the project settings asks for a full pass instead, since it can add or drop any file.
 // Where watching cannot start (the OS's watch limit reached, a file system without events), it polls: a full pass
-// every POLL_MS finds what changed by (mtime, size), so results still stay fresh, only later.
+// every WATCH_POLL_MS finds what changed by (mtime, size), so results still stay fresh, only later.
 import { readdirSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { subscribe, type AsyncSubscription, type Event } from '@parcel/watcher';
 import type { Logger } from '../log';
-import type { WatchMode } from '../protocol';
+import { WATCH_POLL_MS, type WatchMode } from '../protocol';
 
 export interface WatcherOptions {
   root: string;
@@ -23,8 +23,6 @@ export interface WatcherOptions {
 
 /** Long enough to gather a save's burst of events (write, rename, chmod), short enough to feel immediate. */
 const DEBOUNCE_MS = 150;
-/** A full pass with nothing to do costs ~0.4 s at 10k files, so polling this often costs about 1 % of a core. */
-export const POLL_MS = 30_000;
 
 export class ProjectWatcher {
   private subscription: AsyncSubscription | null = null;
@@ -49,7 +47,7 @@ export class ProjectWatcher {
       else this.subscription = subscription;
       log.info(`watching ${root}`);
     } catch (error) {
-      const pollMs = this.options.pollMs ?? POLL_MS;
+      const pollMs = this.options.pollMs ?? WATCH_POLL_MS;
       log.warn(`file watching could not start for ${root} (${(error as Error).message.split('\n')[0]}); looking for changes every ${pollMs / 1000} s instead`);
       if (!this.closed) this.poller = setInterval(() => this.options.onChanges([], true), pollMs).unref();
     }
