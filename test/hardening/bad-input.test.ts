@@ -2,21 +2,22 @@
 // one-line error or a skip with a reason, and the daemon must keep serving what it had indexed before.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ProgressType, ResponseError } from 'vscode-jsonrpc';
 import { homePaths } from '../../daemon/paths';
 import { ErrorCodes, IndexRequest, SearchRequest, StatusRequest, type IndexProgress, type IndexResult } from '../../daemon/protocol';
-import { CCC_JS, connectRaw, makeTempHome, waitFor } from '../support';
-import { assertFindable, FULL, index, marker, request, rssOf, search, sized, sleep, sourceFile, startDaemon, writeFile, writeProject } from './support';
+import { CCC_JS, connectRaw, waitFor } from '../support';
+import {
+  assertFindable, FULL, index, marker, request, rssOf, Scratch, search, sized, sleep, sourceFile, startDaemon, writeFile, writeProject,
+} from './support';
 
-const home = makeTempHome('ccc-hb-');
-const roots: string[] = [];
+const scratch = new Scratch('ccc-hb-');
+const home = scratch.home();
 function freshRoot(): string {
-  const root = mkdtempSync('/tmp/ccc-hb-proj-');
-  roots.push(root);
+  const root = scratch.dir('proj');
   mkdirSync(join(root, '.git'));
   return root;
 }
@@ -29,20 +30,17 @@ before(async () => {
   writeProject(root, BASELINE);
   // Large enough that the 10 MB minified file is read (and refused for what it is), small enough for the 50 MB one.
   writeFile(root, '.ccc/settings.yml', 'maxFileSize: 20MB\n');
-  daemonPid = await startDaemon(home.dir);
-  await index(home.dir, root);
+  daemonPid = await startDaemon(home);
+  await index(home, root);
 });
-after(async () => {
-  await home.cleanup();
-  for (const each of roots) rmSync(each, { recursive: true, force: true });
-});
+after(() => scratch.cleanup());
 
 /** The daemon is the same process and still answers with content indexed before the bad input. */
 async function stillServing(): Promise<void> {
-  const status = await request(home.dir, (session) => session.connection.sendRequest(StatusRequest, { root }));
+  const status = await request(home, (session) => session.connection.sendRequest(StatusRequest, { root }));
   assert.ok(status.chunks > 0);
-  await assertFindable(home.dir, root, 3);
-  const { handshake } = await request(home.dir, async (session) => session);
+  await assertFindable(home, root, 3);
+  const { handshake } = await request(home, async (session) => session);
   assert.equal(handshake.pid, daemonPid, 'the daemon did not restart');
 }
 
@@ -75,17 +73,17 @@ describe('bad files', () => {
     const crlf = ['# header', '', '', '', `def ${marker(9002)}_crlf(values):`, '    return sorted(values)', ''].join('\r\n');
     writeFile(root, 'bad/crlf.py', crlf);
     execFileSync('mkfifo', [join(root, 'bad/pipe.ts')]);
-    const result = await index(home.dir, root);
+    const result = await index(home, root);
     assert.equal(problemFor(result, 'bad/binary.ts'), 'binary file');
     assert.match(problemFor(result, 'bad/huge.py') ?? '', /larger than maxFileSize \(20 MB\)/);
     assert.equal(problemFor(result, 'bad/bundle.js'), 'minified or generated');
     assert.equal(problemFor(result, 'bad/latin1.py'), 'not UTF-8');
     assert.equal(result.counts.errors, 0);
-    const wide = await search(home.dir, { root, query: `${marker(9001)}Wide`, mode: 'keyword' });
+    const wide = await search(home, { root, query: `${marker(9001)}Wide`, mode: 'keyword' });
     const wideHit = wide.results.find((hit) => hit.path === 'bad/utf16.ts');
     assert.ok(wideHit, 'UTF-16 text is decoded and indexed');
     assert.match(wideHit.content, /return 'wide'/);
-    const crlfHit = (await search(home.dir, { root, query: `${marker(9002)}_crlf`, mode: 'keyword' })).results.find((hit) => hit.path === 'bad/crlf.py');
+    const crlfHit = (await search(home, { root, query: `${marker(9002)}_crlf`, mode: 'keyword' })).results.find((hit) => hit.path === 'bad/crlf.py');
     assert.ok(crlfHit, 'the CRLF file is indexed');
     assert.ok(crlfHit.startLine <= 5 && crlfHit.endLine >= 6 && crlfHit.endLine <= 7, `CRLF line numbers: ${crlfHit.startLine}-${crlfHit.endLine}`);
     assert.doesNotMatch(crlfHit.content, /\r/, 'no carriage returns in chunk text');
@@ -110,7 +108,7 @@ describe('bad files', () => {
     })();
     try {
       for (let pass = 0; pass < 3; pass++) {
-        const result = await index(home.dir, root);
+        const result = await index(home, root);
         assert.equal(result.counts.errors, 0, JSON.stringify(result.problems));
       }
     } finally {
@@ -123,8 +121,7 @@ describe('bad files', () => {
   });
 
   test('symlink loops and links leaving the root are reported, never followed', async () => {
-    const outside = mkdtempSync('/tmp/ccc-hb-outside-');
-    roots.push(outside);
+    const outside = scratch.dir('outside');
     writeFileSync(join(outside, 'secret.py'), `def ${marker(9003)}_outside():\n    return 1\n`);
     mkdirSync(join(root, 'links/a'), { recursive: true });
     symlinkSync('.', join(root, 'links/self'));
@@ -133,11 +130,11 @@ describe('bad files', () => {
     symlinkSync('loop1', join(root, 'links/loop2'));
     symlinkSync(outside, join(root, 'links/outdir'));
     symlinkSync(join(outside, 'secret.py'), join(root, 'links/secret.py'));
-    const result = await index(home.dir, root);
+    const result = await index(home, root);
     assert.equal(problemFor(result, 'links/secret.py'), 'symlink leads outside the project');
     assert.equal(problemFor(result, 'links/outdir'), 'symlink leads outside the project');
     assert.match(problemFor(result, 'links/loop1') ?? '', /symlink loop/);
-    const leaked = await search(home.dir, { root, query: `${marker(9003)}_outside`, mode: 'keyword', limit: 100, maxPerFile: 0 });
+    const leaked = await search(home, { root, query: `${marker(9003)}_outside`, mode: 'keyword', limit: 100, maxPerFile: 0 });
     assert.ok(!leaked.results.some((hit) => hit.content.includes(marker(9003))), 'nothing outside the root is indexed');
     rmSync(join(root, 'links'), { recursive: true, force: true });
     tried.push('symlink loops', 'links leaving the root');
@@ -147,10 +144,10 @@ describe('bad files', () => {
   test('paths with spaces, unicode and newlines in their names are indexed under their exact names', async () => {
     const names = ['odd names/with space.py', 'odd names/ünïcødé 文件.py', 'odd names/new\nline.py'];
     names.forEach((name, i) => writeFile(root, name, `def ${marker(9100 + i)}_odd():\n    return ${i}\n`));
-    const result = await index(home.dir, root);
+    const result = await index(home, root);
     assert.equal(result.counts.errors, 0);
     for (const [i, name] of names.entries()) {
-      const hits = (await search(home.dir, { root, query: `${marker(9100 + i)}_odd`, mode: 'keyword' })).results;
+      const hits = (await search(home, { root, query: `${marker(9100 + i)}_odd`, mode: 'keyword' })).results;
       assert.ok(hits.some((hit) => hit.path === name), `${JSON.stringify(name)} is found under its name`);
     }
     rmSync(join(root, 'odd names'), { recursive: true, force: true });
@@ -160,9 +157,8 @@ describe('bad files', () => {
 
   test('a permission-denied file and folder are skipped with a reason (daemon run as nobody)', async (t) => {
     // Root reads everything whatever the modes say, so this case runs its own daemon as `nobody`.
-    const nobodyHome = mkdtempSync('/tmp/ccc-hb-nobody-');
-    const project = mkdtempSync('/tmp/ccc-hb-perm-');
-    roots.push(nobodyHome, project);
+    const nobodyHome = scratch.dir('nobody');
+    const project = scratch.dir('perm');
     writeProject(project, 4);
     writeFile(project, 'locked/inside.py', 'def locked():\n    return 0\n');
     writeFile(project, 'secret.py', 'def hidden():\n    return 0\n');
@@ -219,15 +215,15 @@ describe('bad trees', () => {
     const deep = Array.from({ length: 200 }, (_, i) => `n${i % 10}`).join('/');
     writeFile(big, `${deep}/deep.py`, `def ${marker(9200)}_deep():\n    return 200\n`);
     const started = Date.now();
-    const result = await index(home.dir, big);
+    const result = await index(home, big);
     const tookMs = Date.now() - started;
     assert.equal(result.counts.files, count + 1);
     assert.equal(result.counts.errors, 0);
-    const hits = (await search(home.dir, { root: big, query: `${marker(9200)}_deep`, mode: 'keyword' })).results;
+    const hits = (await search(home, { root: big, query: `${marker(9200)}_deep`, mode: 'keyword' })).results;
     assert.ok(hits.some((hit) => hit.path === `${deep}/deep.py`), 'the deepest file is found');
     const afterIndex = rssOf(daemonPid);
     const started2 = Date.now();
-    for (let i = 0; i < sized(100, 1000); i++) await search(home.dir, { root: big, query: `v${i % 50} value ${i}` });
+    for (let i = 0; i < sized(100, 1000); i++) await search(home, { root: big, query: `v${i % 50} value ${i}` });
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
     console.log(
       `tiny files: ${count} + 1 deep indexed in ${tookMs} ms, ${result.chunks} chunks; daemon RSS ${mb(afterIndex)}, ` +
@@ -247,11 +243,11 @@ describe('bad settings', () => {
       ['maxFileSize: lots\n', /maxFileSize/],
     ] as const) {
       writeFileSync(settings, text);
-      await assert.rejects(index(home.dir, root), rejectsWith(ErrorCodes.InvalidSettings, pattern));
-      await assertFindable(home.dir, root, 3);
+      await assert.rejects(index(home, root), rejectsWith(ErrorCodes.InvalidSettings, pattern));
+      await assertFindable(home, root, 3);
     }
     writeFileSync(settings, 'maxFileSize: 20MB\n');
-    await index(home.dir, root);
+    await index(home, root);
     tried.push('malformed settings.yml', 'unknown settings key', 'bad settings value');
     await stillServing();
   });
@@ -260,7 +256,7 @@ describe('bad settings', () => {
     const other = freshRoot();
     writeProject(other, 5);
     writeFile(other, '.ccc/settings.yml', 'include: ["*.nothing"]\n');
-    const result = await index(home.dir, other);
+    const result = await index(home, other);
     assert.equal(result.counts.files, 0);
     assert.equal(result.chunks, 0);
     tried.push('include matching nothing');
@@ -290,12 +286,12 @@ describe('bad requests', () => {
     ];
     for (const [params, code, pattern] of bad) {
       await assert.rejects(
-        request(home.dir, (session) => session.connection.sendRequest(SearchRequest, { root, ...params } as never)),
+        request(home, (session) => session.connection.sendRequest(SearchRequest, { root, ...params } as never)),
         rejectsWith(code, pattern),
       );
     }
     await assert.rejects(
-      request(home.dir, (session) => session.connection.sendRequest(IndexRequest, null as never)),
+      request(home, (session) => session.connection.sendRequest(IndexRequest, null as never)),
       rejectsWith(ErrorCodes.InvalidRoot, /absolute/),
     );
     tried.push('1 MB query', 'empty query', 'limit 0/-5/1e9/string', 'bad offset/mode', 'invalid glob', 'non-list filters', 'missing/file/relative root', 'null params');
@@ -313,7 +309,7 @@ describe('bad requests', () => {
     ];
     for (const body of frames) {
       await new Promise<void>((resolve, reject) => {
-        const socket = netConnect(homePaths(home.dir).socket);
+        const socket = netConnect(homePaths(home).socket);
         const timer = setTimeout(() => {
           socket.destroy();
           resolve();
@@ -340,7 +336,7 @@ describe('bad clients', () => {
   test('a client that disconnects mid-index with progress cancels nothing: the pass completes', async () => {
     const other = freshRoot();
     writeProject(other, sized(400, 2000));
-    const raw = await connectRaw(home.dir, { client: 'cli' });
+    const raw = await connectRaw(home, { client: 'cli' });
     let progressSeen = false;
     raw.connection.onProgress(new ProgressType<IndexProgress>(), 'tok', () => {
       progressSeen = true;
@@ -349,20 +345,20 @@ describe('bad clients', () => {
     await waitFor(() => progressSeen, 30_000, 'first progress');
     raw.socket.destroy();
     await waitFor(
-      async () => (await request(home.dir, (s) => s.connection.sendRequest(StatusRequest, { root: other }))).state === 'ready',
+      async () => (await request(home, (s) => s.connection.sendRequest(StatusRequest, { root: other }))).state === 'ready',
       120_000,
       'the abandoned pass to finish',
     );
-    const status = await request(home.dir, (s) => s.connection.sendRequest(StatusRequest, { root: other }));
+    const status = await request(home, (s) => s.connection.sendRequest(StatusRequest, { root: other }));
     assert.equal(status.files, sized(400, 2000));
-    await assertFindable(home.dir, other, 7);
+    await assertFindable(home, other, 7);
     tried.push('disconnect mid-index');
     await stillServing();
   });
 
   test('a client that never reads its big results does not stall the others', async () => {
     const rssBefore = rssOf(daemonPid);
-    const hog = await connectRaw(home.dir, { client: 'cli' });
+    const hog = await connectRaw(home, { client: 'cli' });
     hog.socket.pause();
     const body = (id: number) =>
       JSON.stringify({ jsonrpc: '2.0', id: 1000 + id, method: SearchRequest.method, params: { root, query: 'return values input scaled', limit: 100, maxPerFile: 0 } });
@@ -371,11 +367,11 @@ describe('bad clients', () => {
     const latencies: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = Date.now();
-      await assertFindable(home.dir, root, i % BASELINE);
+      await assertFindable(home, root, i % BASELINE);
       latencies.push(Date.now() - started);
     }
     const rssHeld = rssOf(daemonPid);
-    const log = join(home.dir, 'daemon.log');
+    const log = join(home, 'daemon.log');
     await waitFor(() => readFileSync(log, 'utf8').includes('does not read its replies'), 20_000);
     hog.close();
     const worst = Math.max(...latencies);

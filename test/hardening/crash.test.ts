@@ -3,18 +3,19 @@
 // A full disk must fail the pass with a clear error and leave the previous index loadable.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, realpathSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
 import { projectIndexDir } from '../../daemon/paths';
 import { ErrorCodes, IndexRequest } from '../../daemon/protocol';
-import { connectRaw, daemonProcesses, makeTempHome, runCli, waitFor, type TempHome } from '../support';
+import { connectRaw, daemonProcesses, runCli, waitFor } from '../support';
 import {
   assertFindable,
   dumpStore,
   index,
   killDaemon,
+  Scratch,
   sized,
   sleep,
   sourceFile,
@@ -24,22 +25,10 @@ import {
   type StoreDump,
 } from './support';
 
-const homes: TempHome[] = [];
-const roots: string[] = [];
-function freshHome(): string {
-  const home = makeTempHome('ccc-hc-');
-  homes.push(home);
-  return home.dir;
-}
-function freshRoot(): string {
-  const root = mkdtempSync('/tmp/ccc-hc-proj-');
-  roots.push(root);
-  return root;
-}
-after(async () => {
-  await Promise.all(homes.map((home) => home.cleanup()));
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+const scratch = new Scratch('ccc-hc-');
+const freshHome = () => scratch.home();
+const freshRoot = () => scratch.dir('proj');
+after(() => scratch.cleanup());
 
 /** `daemon restart` also forgets earlier crashes, which a kill loop is made of. */
 async function restart(home: string): Promise<void> {

@@ -1,23 +1,15 @@
 // Load: concurrent searchers while a full index runs, an editor that floods notifications, and memory across
 // searches and repeated passes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { SearchRequest, IndexRequest } from '../../daemon/protocol';
-import { connectRaw, makeTempHome } from '../support';
-import { FULL, index, percentile, rssOf, sized, startDaemon, writeProject } from './support';
+import { connectRaw } from '../support';
+import { FULL, index, percentile, rssOf, Scratch, sized, startDaemon, writeProject } from './support';
 
-const home = makeTempHome('ccc-hl-');
-const roots: string[] = [];
-function freshRoot(): string {
-  const root = mkdtempSync('/tmp/ccc-hl-proj-');
-  roots.push(root);
-  return root;
-}
-after(async () => {
-  await home.cleanup();
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+const scratch = new Scratch('ccc-hl-');
+const home = scratch.home();
+const freshRoot = () => scratch.dir('proj');
+after(() => scratch.cleanup());
 
 const QUERIES = ['sum of values', 'scaled input', 'return total', 'module variant', 'values sorted', 'input number'];
 /** The search bound while a full index runs on 2 cores. */
@@ -35,7 +27,7 @@ async function searchers(root: string, counting: () => boolean): Promise<Run> {
   const run: Run = { latencies: [], errors: 0, during: 0 };
   await Promise.all(
     Array.from({ length: 8 }, async (_, client) => {
-      const raw = await connectRaw(home.dir, { client: 'cli' });
+      const raw = await connectRaw(home, { client: 'cli' });
       try {
         for (let i = 0; i < sized(50, 200); i++) {
           const started = performance.now();
@@ -72,11 +64,11 @@ describe('load', () => {
     const indexing = freshRoot();
     writeProject(searched, 500);
     writeProject(indexing, sized(2000, 10_000));
-    const pid = await startDaemon(home.dir);
-    await index(home.dir, searched);
+    const pid = await startDaemon(home);
+    await index(home, searched);
 
     let indexDone = false;
-    const indexer = await connectRaw(home.dir, { client: 'cli' });
+    const indexer = await connectRaw(home, { client: 'cli' });
     const pass = indexer.connection.sendRequest(IndexRequest, { root: indexing }).finally(() => (indexDone = true));
     const whileIndexing = await searchers(searched, () => !indexDone);
     const result = await pass;
@@ -87,7 +79,7 @@ describe('load', () => {
     assert.ok(percentile(whileIndexing.latencies, 95) <= P95_BOUND_MS, `search p95 while indexing exceeds ${P95_BOUND_MS} ms`);
 
     // An editor sending notifications as fast as its socket takes them (~40k/s) must not starve the others.
-    const flooder = await connectRaw(home.dir, { client: 'vscode' });
+    const flooder = await connectRaw(home, { client: 'vscode' });
     let floods = 0;
     const flood = setInterval(() => {
       for (let i = 0; i < 200; i++) flooder.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [] }).catch(() => undefined);
@@ -105,14 +97,14 @@ describe('load', () => {
     const root = freshRoot();
     // Over 1,000 files, so that each forced pass re-reads enough for the daemon to collect its garbage after it.
     writeProject(root, sized(1200, 5000));
-    const pid = await startDaemon(home.dir);
+    const pid = await startDaemon(home);
     const passes = sized(8, 20);
     const rss: number[] = [];
     for (let pass = 1; pass <= passes; pass++) {
-      await index(home.dir, root, { force: true });
+      await index(home, root, { force: true });
       rss.push(rssOf(pid));
     }
-    const raw = await connectRaw(home.dir, { client: 'cli' });
+    const raw = await connectRaw(home, { client: 'cli' });
     for (let i = 0; i < sized(200, 1000); i++) await raw.connection.sendRequest(SearchRequest, { root, query: QUERIES[i % QUERIES.length] });
     raw.close();
     const afterSearches = rssOf(pid);

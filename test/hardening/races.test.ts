@@ -9,17 +9,12 @@ import { after, describe, test } from 'node:test';
 import { connect, type DaemonSession } from '../../daemon/client';
 import { homePaths } from '../../daemon/paths';
 import { DaemonStatusRequest } from '../../daemon/protocol';
-import { DAEMON_JS, daemonProcesses, isAlive, makeTempHome, readPid, runCli, waitFor, type TempHome } from '../support';
+import { DAEMON_JS, daemonProcesses, isAlive, readPid, runCli, waitFor } from '../support';
+import { Scratch } from './support';
 
-const homes: TempHome[] = [];
-function freshHome(): string {
-  const home = makeTempHome('ccc-hr-');
-  homes.push(home);
-  return home.dir;
-}
-after(async () => {
-  await Promise.all(homes.map((home) => home.cleanup()));
-});
+const scratch = new Scratch('ccc-hr-');
+const freshHome = () => scratch.home();
+after(() => scratch.cleanup());
 
 /** 10 CLI commands and 2 editor windows start at the same moment; all must end up on one daemon. */
 async function raceToStart(home: string): Promise<number> {

@@ -2,30 +2,17 @@
 // and no network traffic at all with the built-in model.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { homePaths } from '../../daemon/paths';
-import { makeTempHome, runCli, type TempHome } from '../support';
+import { runCli } from '../support';
 import { DoctorRequest } from '../../daemon/protocol';
-import { assertFindable, index, request, search, startDaemon, writeProject } from './support';
+import { assertFindable, index, request, Scratch, search, startDaemon, writeProject } from './support';
 
-const homes: TempHome[] = [];
-const dirs: string[] = [];
-function freshHome(prefix = 'ccc-hs-'): string {
-  const home = makeTempHome(prefix);
-  homes.push(home);
-  return home.dir;
-}
-function freshDir(prefix: string): string {
-  const dir = mkdtempSync(join('/tmp', prefix));
-  dirs.push(dir);
-  return dir;
-}
-after(async () => {
-  await Promise.all(homes.map((home) => home.cleanup()));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = new Scratch('ccc-hs-');
+const freshHome = () => scratch.home();
+after(() => scratch.cleanup());
 
 /** Inodes of the TCP sockets (v4 and v6) in the LISTEN state. */
 function listeningTcpInodes(): Set<string> {
@@ -98,7 +85,7 @@ describe('security', () => {
 
   test('the daemon listens on no TCP port', async () => {
     const home = freshHome();
-    const root = freshDir('ccc-hs-proj-');
+    const root = scratch.dir('proj');
     writeProject(root, 20);
     const pid = await startDaemon(home);
     await index(home, root);
@@ -111,8 +98,8 @@ describe('security', () => {
 
   test('a file outside the root reached through a symlink is never read or searchable', async () => {
     const home = freshHome();
-    const root = freshDir('ccc-hs-proj-');
-    const outside = freshDir('ccc-hs-outside-');
+    const root = scratch.dir('proj');
+    const outside = scratch.dir('outside');
     writeProject(root, 5);
     writeFileSync(join(outside, 'passwd'), 'root:x:0:0:qqsecretmarkerqq:/root:/bin/sh\n');
     symlinkSync(join(outside, 'passwd'), join(root, 'passwd.py'));
@@ -128,9 +115,9 @@ describe('security', () => {
 
   test('nothing goes over the network with the built-in model', async () => {
     const home = freshHome();
-    const root = freshDir('ccc-hs-proj-');
+    const root = scratch.dir('proj');
     writeProject(root, 30);
-    const guard = join(freshDir('ccc-hs-guard-'), 'guard.js');
+    const guard = join(scratch.dir('guard'), 'guard.js');
     writeFileSync(guard, NETWORK_GUARD);
     const netLog = join(home, 'net.log');
     writeFileSync(netLog, '');

@@ -1,14 +1,41 @@
 // Helpers for the hardening suites: the suite size (CI or full), generated projects, a raw client per test, and a
 // dump of a project's store of record read straight from disk after the daemon stopped.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { silentLogger } from '../../daemon/log';
 import { projectIndexDir } from '../../daemon/paths';
 import { IndexRequest, SearchRequest, type IndexResult, type SearchParams, type SearchResult } from '../../daemon/protocol';
 import { ChunkStore } from '../../daemon/index/store';
 import { connect, type DaemonSession } from '../../daemon/client';
-import { DAEMON_JS, daemonProcesses, isAlive, readPid, runCli, waitFor } from '../support';
+import { DAEMON_JS, daemonProcesses, isAlive, makeTempHome, readPid, runCli, waitFor, type TempHome } from '../support';
+
+/** The temporary homes and folders of one test file, named after its prefix; `cleanup()` (from `after`) removes them all. */
+export class Scratch {
+  private readonly homes: TempHome[] = [];
+  private readonly dirs: string[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  /** A fresh CCC_HOME; its daemons are stopped by `cleanup()`. */
+  home(): string {
+    const home = makeTempHome(this.prefix);
+    this.homes.push(home);
+    return home.dir;
+  }
+
+  /** A fresh folder under /tmp, `<prefix><kind>-…`. */
+  dir(kind: string): string {
+    const dir = mkdtempSync(join('/tmp', `${this.prefix}${kind}-`));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.homes.map((home) => home.cleanup()));
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** `CCC_HARDENING=full` selects the full-size suite; the default is the CI size. */
 export const FULL = process.env.CCC_HARDENING === 'full';
