@@ -1,9 +1,10 @@
 // One connection to a running daemon, with the version handshake done.
 import { connect as netConnect, type Socket } from 'node:net';
 import {
-  createMessageConnection, NotificationType, RequestType, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  createMessageConnection, NotificationType, RequestType, StreamMessageWriter, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { InitializedParams, InitializeError, InitializeParams, InitializeResult } from 'vscode-languageserver-protocol';
+import { SocketMessageReader } from '../message-reader';
 import { PROTOCOL_VERSION, type ClientKind, type DaemonHandshake, type HandshakeOptions } from '../protocol';
 import { DaemonError } from './errors';
 
@@ -42,7 +43,7 @@ export async function trySession(socketPath: string, client: ClientKind, version
     return null;
   }
   socket.on('error', () => {});
-  const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+  const connection = createMessageConnection(new SocketMessageReader(socket), new StreamMessageWriter(socket));
   connection.listen();
   const close = () => {
     connection.dispose();

@@ -1,9 +1,10 @@
 // One client's connection: JSON-RPC over its socket, the handshake, and LSP's shutdown/exit meaning "end this
 // connection only". Built on vscode-jsonrpc directly: vscode-languageserver's createConnection would exit the process.
 import type { Socket } from 'node:net';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, ShutdownRequest } from 'vscode-languageserver-protocol';
 import type { Logger } from '../log';
+import { SocketMessageReader } from '../message-reader';
 import type { ClientKind, DaemonHandshake, HandshakeOptions } from '../protocol';
 import { createFrameGuard } from './frame-guard';
 
@@ -34,7 +35,7 @@ export class ClientConnection {
     socket.on('data', createFrameGuard((reason) => this.drop(reason)));
     socket.on('error', (error) => log.debug(`${this.label} socket error: ${error.message}`));
     socket.on('close', () => this.finish());
-    this.connection = createMessageConnection(new StreamMessageReader(socket), this.boundedWriter());
+    this.connection = createMessageConnection(new SocketMessageReader(socket), this.boundedWriter());
     this.connection.onError(([error]) => this.drop(`unreadable message: ${error.message.split('\n')[0]}`));
     this.connection.onClose(() => this.finish());
     this.connection.onRequest(InitializeRequest.type, (params) => {

@@ -1,7 +1,8 @@
 // A bare JSON-RPC connection to a running daemon, for protocol-level tests.
 import { connect, type Socket } from 'node:net';
 import { InitializeRequest, type InitializeResult } from 'vscode-languageserver-protocol';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { SocketMessageReader } from '../../daemon/message-reader';
 import { homePaths } from '../../daemon/paths';
 import { PROTOCOL_VERSION, type ClientKind, type HandshakeOptions } from '../../daemon/protocol';
 
@@ -19,7 +20,7 @@ export async function connectRaw(home: string, options: { client?: ClientKind; v
     const s = connect(homePaths(home).socket);
     s.once('connect', () => resolve(s)).once('error', reject);
   });
-  const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+  const connection = createMessageConnection(new SocketMessageReader(socket), new StreamMessageWriter(socket));
   connection.listen();
   const close = () => {
     connection.dispose();
