@@ -109,11 +109,23 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'keywo
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 100;
 
+/**
+ * What a file is for, decided from conventional paths and names per language (`test/`, `*_test.go`, `*.spec.ts`,
+ * `CHANGELOG*`, `examples/`, `vendor/`, …). Ranking prefers `code` unless the query or a filter asks for another kind.
+ */
+export type FileKind = 'code' | 'test' | 'docs' | 'example' | 'generated';
+export const FILE_KINDS: readonly FileKind[] = ['code', 'test', 'docs', 'example', 'generated'];
+
 export interface SearchFilters {
-  /** Language ids (`typescript`, `python`, …). Empty or omitted: all. */
+  /** Language ids (`typescript`, `python`, …). Empty or omitted: all. Unknown ids are refused (InvalidParams). */
   languages?: string[];
-  /** Globs relative to the root (`src/**`, `*.py`); a chunk matches when its file matches any. */
+  /**
+   * Globs relative to the root (`src/**`, `*.py`). A glob starting with `!` excludes. A chunk matches when its file
+   * matches any positive glob (or there is none) and no negative one.
+   */
   paths?: string[];
+  /** File kinds. Empty or omitted: all kinds, ranked code first. */
+  kinds?: FileKind[];
 }
 
 export interface SearchParams extends SearchFilters {
@@ -122,9 +134,31 @@ export interface SearchParams extends SearchFilters {
   mode?: SearchMode;
   limit?: number;
   offset?: number;
-  /** At most this many chunks from one file (default 3; 0 = no cap). */
+  /**
+   * At most this many chunks from one file (0 = no cap). Omitted: the first hits hold at most DEFAULT_MAX_PER_FILE
+   * chunks of one file, and a file's further hits come after every other file's, so a large limit still gets them all.
+   */
   maxPerFile?: number;
+  /** Also return the hits under the no-match floor (they are dropped by default; `noGoodMatch` says so). */
+  includeWeak?: boolean;
+  /** Rank files instead of chunks: `files` in the result, one entry per file scored from its best chunks. */
+  files?: boolean;
   workDoneToken?: string | number;
+}
+
+export const DEFAULT_MAX_PER_FILE = 3;
+/** Queries longer than this are cut (identifiers, paths and error lines kept first), never refused. */
+export const MAX_QUERY_BYTES = 10 * 1024;
+
+/** Why a hit matched: the query terms found in it and how much of its score came from each side. */
+export interface MatchReason {
+  /** Query terms found in the chunk, as the query spelled them. */
+  terms: string[];
+  /** Share of the score from keywords (BM25), 0–1; `meaning` is the rest. */
+  keyword: number;
+  meaning: number;
+  /** True when the chunk defines a queried identifier (not only mentions it). */
+  definition: boolean;
 }
 
 export interface SearchHit {
@@ -136,8 +170,28 @@ export interface SearchHit {
   endLine: number;
   /** Symbol path such as `class Foo > method bar`; empty for text chunks. */
   symbol: string;
+  kind: FileKind;
   score: number;
+  /** The chunk's whole text (lines startLine..endLine). */
   content: string;
+  /** The line (1-based, within startLine..endLine) that best matches the query: previews centre on it, editors put the cursor there. */
+  bestLine: number;
+  /** The few lines around bestLine that best match (1-based, inclusive): what a preview shows first. */
+  matchStart: number;
+  matchEnd: number;
+  why: MatchReason;
+}
+
+/** One file of a `files` search: scored from its best chunks. */
+export interface FileHit {
+  path: string;
+  language: string;
+  kind: FileKind;
+  score: number;
+  /** How many of the file's chunks matched, and the best one's location and symbol. */
+  chunks: number;
+  bestLine: number;
+  symbol: string;
 }
 
 export interface SearchResult {
@@ -145,6 +199,14 @@ export interface SearchResult {
   mode: SearchMode;
   tookMs: number;
   results: SearchHit[];
+  /** With `files: true`: the files, best first (results is then empty). */
+  files?: FileHit[];
+  /** True when no hit scored above the no-match floor: nothing here is a confident answer. */
+  noGoodMatch: boolean;
+  /** Hits under the floor that were left out (send `includeWeak` to get them). */
+  weakHits: number;
+  /** Set when the query was cut to MAX_QUERY_BYTES: says what was kept. */
+  queryNote?: string;
   /** True when the project had never been indexed and this search indexed it first. */
   indexedFirst: boolean;
   /** True when an index pass was running while the search was answered (results may be partial). */
@@ -214,6 +276,14 @@ export interface DaemonStatus {
   projects: ProjectSummary[];
 }
 
+/** Sent to every connected client just before a requested stop: windows show "stopped" and do not restart the daemon until next use. */
+export interface DaemonStoppingParams {
+  /** Why: `ccc/stop from cli#3`, `idle`, `SIGTERM`, … */
+  reason: string;
+  /** True for a stop someone asked for (or the idle exit); false would be a crash, which is never announced. */
+  requested: boolean;
+}
+
 export interface RemoveProjectParams {
   root: string;
 }
@@ -259,3 +329,4 @@ export const RemoveProjectRequest = new RequestType<RemoveProjectParams, RemoveP
 export const StopRequest = new RequestType0<void, void>('ccc/stop');
 export const DoctorRequest = new RequestType<DoctorParams, DoctorReport, void>('ccc/doctor');
 export const IndexChangedNotification = new NotificationType<IndexChangedParams>('ccc/indexChanged');
+export const DaemonStoppingNotification = new NotificationType<DaemonStoppingParams>('ccc/stopping');

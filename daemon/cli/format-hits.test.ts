@@ -7,7 +7,8 @@ const plain = { path: (t: string) => t, dim: (t: string) => t, symbol: (t: strin
 
 function hit(lines: number): SearchHit {
   const content = Array.from({ length: lines }, (_, i) => `line ${i + 1}`).join('\n');
-  return { path: 'src/a.ts', language: 'typescript', startLine: 95, endLine: 95 + lines - 1, symbol: 'function a', score: 0.5, content };
+  return { path: 'src/a.ts', language: 'typescript', startLine: 95, endLine: 95 + lines - 1, symbol: 'function a', score: 0.5, content,
+    kind: 'code', bestLine: 95, matchStart: 95, matchEnd: 99, why: { terms: [], keyword: 1, meaning: 0, definition: false } };
 }
 
 test('a hit is a header, then its lines numbered from its start line, aligned', () => {

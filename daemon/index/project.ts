@@ -6,8 +6,12 @@ import { ResponseError } from 'vscode-jsonrpc';
 import type { Logger } from '../log';
 import { projectIndexDir } from '../paths';
 import {
+  DEFAULT_MAX_PER_FILE,
   DEFAULT_SEARCH_LIMIT,
+  MAX_QUERY_BYTES,
   ErrorCodes,
+  FILE_KINDS,
+  type FileKind,
   MAX_SEARCH_LIMIT,
   SEARCH_MODES,
   type IndexChangedParams,
@@ -70,8 +74,6 @@ export interface IndexRequestOptions {
   force?: boolean;
 }
 
-const MAX_QUERY_BYTES = 10 * 1024;
-const DEFAULT_MAX_PER_FILE = 3;
 
 export class Project {
   private state: ProjectState = 'notIndexed';
@@ -148,7 +150,7 @@ export class Project {
     const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query]))[0];
     const results = await loaded.searchIndex.search({ text: query, vector, mode, ...checkPaging(params), ...filters(params) });
     const indexing = this.running !== null || loaded.searchIndex.warming;
-    return { query, mode, tookMs: Date.now() - started, results, indexedFirst, indexing };
+    return { query, mode, tookMs: Date.now() - started, results, indexedFirst, indexing, noGoodMatch: false, weakHits: 0 };
   }
 
   /** Chunks like the given lines of a file (the chunk itself left out) or like a piece of code. */
@@ -160,7 +162,7 @@ export class Project {
     const results: SearchHit[] = await loaded.searchIndex.search({
       text: '', vector, mode: 'semantic', ...checkPaging(params), ...filters(params), exclude,
     });
-    return { query: label, mode: 'semantic', tookMs: Date.now() - started, results, indexedFirst, indexing: this.running !== null };
+    return { query: label, mode: 'semantic', tookMs: Date.now() - started, results, indexedFirst, indexing: this.running !== null, noGoodMatch: false, weakHits: 0 };
   }
 
   /**
@@ -392,7 +394,10 @@ function filters(params: SearchFilters): Required<SearchFilters> {
     if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw invalid(`${name} must be a list of strings`);
     return value;
   };
-  return { languages: list(params.languages, 'languages'), paths: list(params.paths, 'paths') };
+  const kinds = list(params.kinds, 'kinds');
+  const unknown = kinds.find((kind) => !(FILE_KINDS as readonly string[]).includes(kind));
+  if (unknown !== undefined) throw invalid(`unknown file kind "${unknown}"; use one of: ${FILE_KINDS.join(', ')}`);
+  return { languages: list(params.languages, 'languages'), paths: list(params.paths, 'paths'), kinds: kinds as FileKind[] };
 }
 
 function firstLine(text: string): string {

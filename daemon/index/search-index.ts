@@ -293,6 +293,9 @@ export class SearchIndex {
       hits.push({
         path: chunk.path, language: chunk.language, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol,
         score: Math.max(0, Math.min(1, score)), content: chunk.content,
+        // Placeholders until ranking reasons land (issue 10).
+        kind: 'code', bestLine: chunk.startLine, matchStart: chunk.startLine, matchEnd: Math.min(chunk.endLine, chunk.startLine + 4),
+        why: { terms: [], keyword: 0, meaning: 0, definition: false },
       });
       if (hits.length >= query.offset + query.limit) break;
     }
