@@ -1,5 +1,7 @@
 // How every ccc command reports: exit codes, one-line errors on stderr, JSON on stdout.
 import { CommanderError } from 'commander';
+import { ResponseError } from 'vscode-jsonrpc';
+import { ErrorCodes } from '../protocol';
 
 export const ExitCode = { Ok: 0, Failure: 1, Usage: 2 } as const;
 
@@ -23,5 +25,7 @@ export function reportError(error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`ccc: ${message}\n`);
-  return error instanceof UsageError ? ExitCode.Usage : ExitCode.Failure;
+  // The daemon refuses a parameter the user got wrong (an unknown language, a bad glob) with InvalidParams.
+  const misused = error instanceof UsageError || (error instanceof ResponseError && error.code === ErrorCodes.InvalidParams);
+  return misused ? ExitCode.Usage : ExitCode.Failure;
 }

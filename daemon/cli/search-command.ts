@@ -1,39 +1,51 @@
 // `ccc search` and `ccc similar`: ask the daemon, print hits for a person (or JSON for a script).
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { relative, resolve, sep } from 'node:path';
 import { ProgressType } from 'vscode-jsonrpc';
 import { findProjectRoot, withDaemon, type ClientOptions } from '../client';
 import {
+  DEFAULT_MAX_PER_FILE,
   DEFAULT_SEARCH_LIMIT,
+  FILE_KINDS,
   IndexRequest,
   MAX_SEARCH_LIMIT,
   SEARCH_MODES,
   SearchRequest,
   SimilarRequest,
+  type FileKind,
   type IndexProgress,
   type SearchMode,
   type SearchParams,
   type SearchResult,
   type SimilarParams,
 } from '../protocol';
-import { choosePalette, formatHits } from './format-hits';
-import { notice, printJson, UsageError } from './output';
+import { choosePalette, formatFileHits, formatFilesWithMatches, formatHits } from './format-hits';
+import { ExitCode, notice, printJson, UsageError } from './output';
 
-interface SearchOptions {
-  limit: number;
-  offset: number;
-  lang: string[];
-  path: string[];
-  mode: SearchMode;
-  refresh?: boolean;
+interface OutputOptions {
   json?: boolean;
   color: boolean;
+  context: number;
+  filesWithMatches?: boolean;
 }
 
-interface SimilarOptions {
+interface SearchOptions extends OutputOptions {
   limit: number;
-  json?: boolean;
-  color: boolean;
+  offset: number;
+  type: string[];
+  lang: string[];
+  glob: string[];
+  path: string[];
+  kind: FileKind[];
+  maxPerFile?: number;
+  mode: SearchMode;
+  files?: boolean;
+  weak?: boolean;
+  refresh?: boolean;
+}
+
+interface SimilarOptions extends OutputOptions {
+  limit: number;
 }
 
 const clientOptions: ClientOptions = { client: 'cli', notify: notice };
@@ -58,6 +70,20 @@ function parseOffset(value: string): number {
 function parseMode(value: string): SearchMode {
   if (!(SEARCH_MODES as readonly string[]).includes(value)) usageError(`unknown mode "${value}"; use one of: ${SEARCH_MODES.join(', ')}`);
   return value as SearchMode;
+}
+
+function parseCount(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) usageError(`${name} must be a whole number ≥ 0`);
+    return n;
+  };
+}
+
+function collectKind(value: string, previous: FileKind[]): FileKind[] {
+  const kind = value.toLowerCase();
+  if (!(FILE_KINDS as readonly string[]).includes(kind)) usageError(`unknown kind "${value}"; use one of: ${FILE_KINDS.join(', ')}`);
+  return [...previous, kind as FileKind];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -111,15 +137,27 @@ async function refreshIndex(root: string): Promise<void> {
   }
 }
 
-function printResult(result: SearchResult, options: { json?: boolean; color: boolean }): void {
+/** Prints the hits (or files) and returns the exit code: like rg, 1 when nothing matched. */
+function printResult(result: SearchResult, options: OutputOptions): number {
   if (result.indexedFirst) notice('this project had not been indexed; indexed it first.');
+  if (result.queryNote) notice(result.queryNote);
   if (result.indexing && !options.json) notice('an index pass is running; results may be incomplete.');
+  const found = result.results.length > 0 || (result.files?.length ?? 0) > 0;
   if (options.json) {
     const { indexedFirst, indexing, ...rest } = result;
     printJson({ ...rest, ...(indexedFirst && { indexedFirst }), ...(indexing && { indexing }) });
-    return;
+    return found ? ExitCode.Ok : ExitCode.Failure;
   }
-  process.stdout.write(`${formatHits(result.results, choosePalette(process.stdout, options.color))}\n`);
+  const palette = choosePalette(process.stdout, options.color);
+  if (!found) {
+    const weak = result.weakHits > 0 ? ` (${result.weakHits} weak hit${result.weakHits === 1 ? '' : 's'} hidden; --weak shows them)` : '';
+    process.stdout.write(`${result.noGoodMatch ? 'No good match' : 'No results'} for "${result.query}"${weak}.\n`);
+    return ExitCode.Failure;
+  }
+  if (result.files) process.stdout.write(`${formatFileHits(result.files, palette)}\n`);
+  else if (options.filesWithMatches) process.stdout.write(`${formatFilesWithMatches(result.results, palette)}\n`);
+  else process.stdout.write(`${formatHits(result.results, { palette, context: options.context })}\n`);
+  return ExitCode.Ok;
 }
 
 async function runSearch(words: string[], options: SearchOptions): Promise<void> {
@@ -134,33 +172,46 @@ async function runSearch(words: string[], options: SearchOptions): Promise<void>
     mode: options.mode,
     limit: options.limit,
     offset: options.offset,
-    languages: options.lang,
-    paths: defaultPaths(root, cwd, options.path),
+    languages: [...options.type, ...options.lang],
+    paths: defaultPaths(root, cwd, [...options.glob, ...options.path]),
+    kinds: options.kind,
+    ...(options.maxPerFile !== undefined && { maxPerFile: options.maxPerFile }),
+    ...(options.files && { files: true }),
+    ...(options.weak && { includeWeak: true }),
   };
   const result = await withDaemon(clientOptions, (session) => session.connection.sendRequest(SearchRequest, params));
-  printResult(result, options);
+  process.exitCode = printResult(result, options);
 }
 
 async function runSimilar(location: string, options: SimilarOptions): Promise<void> {
   const target = parseLocation(location, process.cwd());
   const params: SimilarParams = { root: findProjectRoot(resolve(target.path, '..')), ...target, limit: options.limit };
   const result = await withDaemon(clientOptions, (session) => session.connection.sendRequest(SimilarRequest, params));
-  printResult(result, options);
+  process.exitCode = printResult(result, options);
 }
 
 export function register(program: Command): void {
   program
     .command('search')
     .description('search the current project by meaning and keywords')
-    .argument('<query...>', 'what the code does, or names in it')
+    .argument('<query...>', 'what the code does, or names in it (a pasted bug report or stack trace works too)')
     .option('-n, --limit <n>', `results to show (1-${MAX_SEARCH_LIMIT})`, parseLimit, DEFAULT_SEARCH_LIMIT)
     .option('--offset <n>', 'skip this many results (paging)', parseOffset, 0)
-    .option('-l, --lang <language>', 'only this language (repeatable)', collect, [])
-    .option('-p, --path <glob>', 'only files matching this glob, relative to the project root (repeatable)', collect, [])
+    .option('-t, --type <language>', 'only this language, by name or rg\'s short name: py, ts, js, rs, go, c++, … (repeatable; --type-list lists them)', collect, [])
+    .addOption(new Option('--lang <language>', 'same as --type').argParser(collect).default([]).hideHelp())
+    .option('-g, --glob <glob>', 'only files matching this glob, relative to the project root; !GLOB excludes (repeatable)', collect, [])
+    .addOption(new Option('-p, --path <glob>', 'same as --glob').argParser(collect).default([]).hideHelp())
+    .option('-k, --kind <kind>', `only this kind of file: ${FILE_KINDS.join(', ')} (repeatable; default: all, code ranked first)`, collectKind, [])
+    .option('--max-per-file <n>', `at most N hits per file, 0 = no cap (default: ${DEFAULT_MAX_PER_FILE} among the first hits, a file's others after)`, parseCount('--max-per-file'))
     .option('-m, --mode <mode>', `${SEARCH_MODES.join(' | ')}`, parseMode, 'hybrid' as SearchMode)
+    .option('-C, --context <n>', 'lines of context around each hit\'s matching lines', parseCount('--context'), 0)
+    .option('-l, --files-with-matches', 'print only the paths of files with hits, best first')
+    .option('--files', 'rank files instead of chunks ("where should I look"): one line per file')
+    .option('--weak', 'also show hits under the no-match floor')
     .option('--refresh', 'bring the index up to date before searching')
     .option('--json', 'print the daemon\'s result as JSON')
     .option('--no-color', 'never colour the output')
+    .addHelpText('after', '\nExit status: 0 when something matched, 1 when nothing did (or on a failure), 2 on a usage error.')
     .action(runSearch);
 
   program
@@ -168,6 +219,8 @@ export function register(program: Command): void {
     .description('find code similar to a range of lines')
     .argument('<location>', 'FILE:START[-END], e.g. src/app.ts:10-30')
     .option('-n, --limit <n>', `results to show (1-${MAX_SEARCH_LIMIT})`, parseLimit, DEFAULT_SEARCH_LIMIT)
+    .option('-C, --context <n>', 'lines of context around each hit\'s matching lines', parseCount('--context'), 0)
+    .option('-l, --files-with-matches', 'print only the paths of files with hits, best first')
     .option('--json', 'print the daemon\'s result as JSON')
     .option('--no-color', 'never colour the output')
     .action(runSimilar);

@@ -4,7 +4,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 import { CLIENT_VERSION } from '../client';
-import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, SEARCH_MODES } from '../protocol';
+import { DEFAULT_MAX_PER_FILE, DEFAULT_SEARCH_LIMIT, FILE_KINDS, MAX_SEARCH_LIMIT, SEARCH_MODES, type FileKind } from '../protocol';
 import { indexProject, projectStatus, searchProject } from './daemon-calls';
 import { indexResultText, searchResultText, statusText } from './tool-text';
 
@@ -13,7 +13,11 @@ const SEARCH_DESCRIPTION = [
   'Use it when you know what the code does but not what it is called: concept or intent queries ("where are retries handled",',
   '"parse the config file", "validate user input"), unfamiliar codebases, or finding related code with different names.',
   'Prefer grep for an exact string you already know (an error message, a full identifier) or when you need every occurrence.',
-  'Returns ranked chunks (whole functions/classes) as path:startLine-endLine, symbol, and the code.',
+  'A pasted bug report or stack trace works as a query: its paths, identifiers and error lines count most.',
+  'Returns ranked chunks (whole functions/classes) as path:startLine-endLine, symbol, file kind, and the lines that matched',
+  '(set fullChunks for the whole code); files=true ranks files instead ("where should I look").',
+  'Definitions rank above mentions, implementation above tests and docs unless asked. "No good match" means nothing scored',
+  'above the floor: rephrase rather than trust weak hits.',
   'Modes: hybrid (default, best overall), semantic (meaning only), keyword (BM25 over code-aware tokens).',
   'The index is kept fresh by a file watcher; the first search of a never-indexed project builds the index first.',
 ].join(' ');
@@ -31,9 +35,17 @@ const searchInput = {
   limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).optional()
     .describe(`How many results (default ${DEFAULT_SEARCH_LIMIT}, at most ${MAX_SEARCH_LIMIT}).`),
   offset: z.number().int().min(0).optional().describe('Skip this many results, to page through more.'),
-  languages: z.array(z.string()).optional().describe('Only these languages, e.g. ["typescript", "python"].'),
-  paths: z.array(z.string()).optional().describe('Only files matching any of these globs, relative to the project root, e.g. ["src/**"].'),
+  languages: z.array(z.string()).optional().describe('Only these languages, by name or rg short name, e.g. ["ts", "python"].'),
+  paths: z.array(z.string()).optional()
+    .describe('Only files matching these globs, relative to the project root; a glob starting with ! excludes, e.g. ["src/**", "!**/*.test.ts"].'),
+  kinds: z.array(z.enum(FILE_KINDS as [FileKind, ...FileKind[]])).optional()
+    .describe('Only these kinds of file (code, test, docs, example, generated). Default: all, code ranked first.'),
   mode: z.enum(SEARCH_MODES as [string, ...string[]]).optional().describe('hybrid (default), semantic or keyword.'),
+  maxPerFile: z.number().int().min(0).optional()
+    .describe(`At most this many chunks per file, 0 = no cap (default ${DEFAULT_MAX_PER_FILE} among the first hits).`),
+  files: z.boolean().optional().describe('Rank files instead of chunks: one line per file.'),
+  includeWeak: z.boolean().optional().describe('Also return hits under the no-match floor.'),
+  fullChunks: z.boolean().optional().describe('Return each hit\'s whole chunk instead of its matching lines.'),
 };
 
 const reindexInput = {
@@ -57,8 +69,12 @@ export function createMcpServer(root: string): McpServer {
       offset,
       languages: args.languages,
       paths: args.paths,
+      kinds: args.kinds,
+      maxPerFile: args.maxPerFile,
+      files: args.files,
+      includeWeak: args.includeWeak,
     });
-    return text(searchResultText(result, offset));
+    return text(searchResultText(result, { offset, fullChunks: args.fullChunks ?? false }));
   });
 
   server.registerTool('index_status', { description: STATUS_DESCRIPTION }, async () => text(statusText(await projectStatus(root))));

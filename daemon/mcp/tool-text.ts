@@ -1,26 +1,59 @@
 // The text the MCP tools return: what an agent needs to act on a result (where, what, the code), in few tokens.
-import type { IndexResult, ProjectStatus, SearchHit, SearchResult } from '../protocol';
+import type { FileHit, IndexResult, ProjectStatus, SearchHit, SearchResult } from '../protocol';
 
-export function searchResultText(result: SearchResult, offset: number): string {
-  if (result.results.length === 0) {
-    const note = result.indexing ? ' The index is still being built; try again shortly.' : '';
-    return `No results for "${result.query}" (${result.mode}).${note} Try other words, another mode, or grep for an exact string.`;
-  }
+export interface SearchTextOptions {
+  offset: number;
+  /** The whole chunk instead of the match window and a few lines around it. */
+  fullChunks: boolean;
+}
+
+/** Lines of context shown around a hit's match window: enough to read the code, few enough to keep many hits. */
+const CONTEXT_LINES = 3;
+
+export function searchResultText(result: SearchResult, options: SearchTextOptions): string {
   const notes = [
+    result.queryNote ?? '',
     result.indexedFirst ? 'The project was indexed first.' : '',
     result.indexing ? 'An index pass is running: results may be incomplete.' : '',
   ].filter(Boolean);
-  const first = offset + 1;
-  const last = offset + result.results.length;
+  if (result.results.length === 0 && !result.files?.length) {
+    if (result.indexing) notes.push('The index is still being built; try again shortly.');
+    const what = result.noGoodMatch ? 'No good match' : 'No results';
+    const weak = result.weakHits > 0 ? ` ${result.weakHits} weak hits were left out (includeWeak returns them).` : '';
+    return `${what} for "${result.query}" (${result.mode}).${weak} ${notes.join(' ')} Try other words, another mode, or grep for an exact string.`.replace(/ +/g, ' ');
+  }
+  if (result.files) {
+    const header = `Files for "${result.query}" (${result.mode}, ${result.tookMs} ms). ${notes.join(' ')}`.trim();
+    return [header, ...result.files.map((file, i) => fileText(file, options.offset + i + 1))].join('\n');
+  }
+  const first = options.offset + 1;
+  const last = options.offset + result.results.length;
   const header = `Results ${first}-${last} for "${result.query}" (${result.mode}, ${result.tookMs} ms). ${notes.join(' ')}`.trim();
-  return [header, ...result.results.map((hit, i) => hitText(hit, first + i))].join('\n\n');
+  return [header, ...result.results.map((hit, i) => hitText(hit, first + i, options.fullChunks))].join('\n\n');
 }
 
-function hitText(hit: SearchHit, rank: number): string {
+function fileText(file: FileHit, rank: number): string {
+  const symbol = file.symbol ? `  ${file.symbol}` : '';
+  return `[${rank}] ${file.path}:${file.bestLine}${symbol}  (${file.language}, ${file.kind}, ${file.chunks} matching chunks, score ${file.score.toFixed(3)})`;
+}
+
+function hitText(hit: SearchHit, rank: number, fullChunks: boolean): string {
   const symbol = hit.symbol ? `  ${hit.symbol}` : '';
-  const fence = fenceFor(hit.content);
-  return `[${rank}] ${hit.path}:${hit.startLine}-${hit.endLine}${symbol}  (${hit.language}, score ${hit.score.toFixed(3)})\n` +
-    `${fence}${hit.language}\n${hit.content.replace(/\n$/, '')}\n${fence}`;
+  const kind = hit.kind === 'code' ? '' : `, ${hit.kind}`;
+  const { startLine, code } = fullChunks ? { startLine: hit.startLine, code: hit.content } : shownLines(hit);
+  const endLine = startLine + code.split('\n').length - 1;
+  const shown = fullChunks || (startLine === hit.startLine && endLine >= hit.endLine) ? '' : ` (lines ${startLine}-${endLine} shown)`;
+  const fence = fenceFor(code);
+  return `[${rank}] ${hit.path}:${hit.startLine}-${hit.endLine}${symbol}  (${hit.language}${kind}, score ${hit.score.toFixed(3)})${shown}\n` +
+    `${fence}${hit.language}\n${code}\n${fence}`;
+}
+
+/** The match window with CONTEXT_LINES around it, clamped to the chunk. */
+function shownLines(hit: SearchHit): { startLine: number; code: string } {
+  const lines = hit.content.replace(/\n$/, '').split('\n');
+  const from = Math.max(hit.startLine, hit.matchStart - CONTEXT_LINES);
+  const to = Math.min(hit.startLine + lines.length - 1, hit.matchEnd + CONTEXT_LINES);
+  return { startLine: from, code: lines.slice(from - hit.startLine, to - hit.startLine + 1).join('\n') };
 }
 
 /** A fence longer than any run of backticks inside the code, so the code cannot close it early. */

@@ -49,10 +49,14 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
   });
 }
 
-/** Runs a command that prints JSON; throws with its stderr unless it exits 0 with valid JSON. */
+/**
+ * Runs a command that prints JSON; throws with its stderr unless it exits 0 with valid JSON (or 1, a search that found
+ * nothing, which still prints its JSON).
+ */
 export async function cliJson<T>(args: string[], options: CliOptions): Promise<T> {
   const result = await runCli(args, options);
-  if (result.code !== 0) throw new Error(`ccc ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+  const foundNothing = result.code === 1 && result.stdout.trimStart().startsWith('{');
+  if (result.code !== 0 && !foundNothing) throw new Error(`ccc ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
