@@ -294,12 +294,20 @@ export interface RemoveProjectResult {
 
 export interface DoctorParams {
   root: string;
+  /** Each check is reported on this token as it finishes (`$/progress` with a DoctorCheck), so a front end can stream them. */
+  workDoneToken?: string | number;
 }
 
+export type CheckStatus = 'ok' | 'warning' | 'error';
+
+/** One finding of `ccc doctor`: what was checked, what was found, and (unless ok) what to do. */
 export interface DoctorCheck {
+  /** `settings`, `home`, `daemon`, `model`, `walk`, `index`, `watch`, `log`. */
   name: string;
-  ok: boolean;
+  status: CheckStatus;
   detail: string;
+  /** What to do about a warning or an error. */
+  fix?: string;
 }
 
 export interface DoctorReport {

@@ -52,7 +52,7 @@ describe('ccc mcp', () => {
 
   test('lists its tools with descriptions that say when to use them', async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['index_status', 'reindex', 'search']);
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['doctor', 'index_status', 'reindex', 'search']);
     const search = tools.find((tool) => tool.name === 'search')!;
     assert.match(search.description ?? '', /grep/);
     assert.deepEqual((search.inputSchema.required as string[]) ?? [], ['query']);
@@ -77,6 +77,13 @@ describe('ccc mcp', () => {
     const text = textOf(await client.callTool({ name: 'index_status', arguments: {} }));
     assert.match(text, new RegExp(`Project ${root}: ready`));
     assert.match(text, /2 files/);
+  });
+
+  test('doctor reports every check with what to do', async () => {
+    const text = textOf(await client.callTool({ name: 'doctor', arguments: {} }, undefined, { timeout: 120_000 }));
+    assert.match(text, /^No errors\./);
+    for (const name of ['home', 'settings', 'daemon', 'model', 'walk', 'index', 'watch', 'log']) assert.match(text, new RegExp(`^(ok|warning) ${name}: `, 'm'));
+    assert.match(text, /^ok index: 2 files/m);
   });
 
   test('reindex runs a pass and reports counts', async () => {

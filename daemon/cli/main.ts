@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version';
 import { register as registerDaemon } from './daemon-command';
+import { register as registerDoctor } from './doctor-command';
 import { register as registerSearch } from './search-command';
 import { register as registerMcp } from './mcp-command';
 import { register as registerIndex } from './index-commands';
@@ -18,6 +19,7 @@ function buildProgram(): Command {
   registerSearch(program);
   registerMcp(program);
   registerIndex(program);
+  registerDoctor(program);
   return program;
 }
 

@@ -35,7 +35,7 @@ import { FULL_GC_AFTER_FILES, fullGc } from './full-gc';
 import { fusionWeightsFor } from './fusion';
 import { runIndexPass, type ProgressSink } from './indexer';
 import { SearchIndex, type SearchQuery } from './search-index';
-import { ChunkStore } from './store';
+import { ChunkStore, type FileRecord } from './store';
 import type { ProjectFilter } from './walker';
 import { ProjectWatcher } from './watcher';
 
@@ -127,6 +127,15 @@ export class Project {
       ...(this.state === 'indexing' && this.progress ? { progress: this.progress } : {}),
       ...(this.state === 'error' && this.error ? { error: this.error } : {}),
     };
+  }
+
+  /**
+   * A copy of the stored file records for `ccc doctor` to compare with the disk. Taken as soon as the store is loaded,
+   * before the catch-up pass that opening schedules can change it, so files changed while no daemon ran show as stale.
+   */
+  async storedFiles(): Promise<{ files: Map<string, FileRecord>; chunks: number; bytes: number; indexing: boolean }> {
+    const { store } = await this.load();
+    return { files: new Map(store.files()), chunks: store.chunkCount, bytes: store.sizeOnDisk(), indexing: this.running !== null || this.pending !== null };
   }
 
   /** Runs a pass, or joins the one queued behind the running pass (then `waited` is true). */

@@ -17,7 +17,7 @@ import type {
   SearchResult,
   SimilarParams,
 } from '../protocol';
-import { ErrorCodes, WATCH_POLL_MS } from '../protocol';
+import { ErrorCodes } from '../protocol';
 import type { Logger } from '../log';
 import { homePaths, projectIndexDir } from '../paths';
 import { Chunker } from './chunker';
@@ -27,7 +27,8 @@ import { EmbeddingCache } from './embedding-cache';
 import type { ProgressSink } from './indexer';
 import { MemoryBudget } from './memory-budget';
 import { Project, type Engine } from './project';
-import { loadProjectSettings, type GlobalSettings } from './settings';
+import { indexCheck, modelCheck, walkCheck, watchCheck, watchLimits } from './doctor';
+import type { GlobalSettings } from './settings';
 import { ChunkStore } from './store';
 
 export type { ProgressSink } from './indexer';
@@ -99,40 +100,26 @@ export class ProjectRegistry {
     return { removed: existed };
   }
 
-  async doctor(root: string): Promise<DoctorReport> {
+  /** The daemon's checks of `ccc doctor`, each reported as it finishes. */
+  async doctor(root: string, report: (check: DoctorCheck) => void): Promise<DoctorReport> {
     const checks: DoctorCheck[] = [];
-    const check = async (name: string, run: () => Promise<string> | string) => {
-      try {
-        checks.push({ name, ok: true, detail: await run() });
-      } catch (error) {
-        checks.push({ name, ok: false, detail: oneLine(error) });
-      }
+    const run = async (name: string, check: () => Promise<DoctorCheck>) => {
+      const result = await check().catch((error): DoctorCheck => ({ name, status: 'error', detail: oneLine(error) }));
+      checks.push(result);
+      report(result);
     };
-    await check('settings', () => {
-      const settings = loadProjectSettings(canonicalRoot(root));
-      return `${settings.include.length} include and ${settings.exclude.length} exclude globs`;
+    const key = canonicalRoot(root);
+    const project = this.project(key);
+    // The model before the store: opening the store schedules a catch-up pass, which would slow the speed measured.
+    await run('model', async () => modelCheck((await this.loadEngine()).embedder));
+    // The snapshot is taken before that catch-up pass can change the store.
+    const stored = await project.storedFiles().catch(() => null);
+    await run('walk', () => walkCheck(key));
+    await run('index', async () => {
+      if (!stored) return { name: 'index', status: 'error', detail: 'the stored index could not be opened (see daemon.log)', fix: 'run ccc index --force' };
+      return indexCheck(key, stored.files, stored.chunks, stored.bytes, stored.indexing);
     });
-    await check('model', async () => {
-      const { embedder } = await this.loadEngine();
-      const [vector] = await embedder.embed(['read a file']);
-      return `${embedder.modelId} (${embedder.dimension}-d), embeds (${vector.length} values)`;
-    });
-    await check('grammars', async () => {
-      const { chunker } = await this.loadEngine();
-      const [chunks] = await chunker.chunk([{ path: 'doctor.ts', language: 'typescript', text: 'function doctorCheck() {\n  return 1;\n}\n' }]);
-      if (!chunks.some((chunk) => chunk.symbol.includes('doctorCheck'))) throw new Error('the TypeScript grammar did not find a function');
-      return 'TypeScript parses into definition chunks';
-    });
-    const project = this.project(canonicalRoot(root));
-    await check('store', async () => {
-      const status = await project.status();
-      return `${status.files} files, ${status.chunks} chunks, ${status.indexBytes} bytes`;
-    });
-    await check('watcher', () => {
-      if (project.watching === 'off') throw new Error('not watching: changes are picked up by ccc index (or after the first index pass)');
-      if (project.watching === 'polling') throw new Error(`file events could not start (see daemon.log); changes are found by a pass every ${WATCH_POLL_MS / 1000} s`);
-      return 'watching for changes';
-    });
+    await run('watch', async () => watchCheck(project.watching, (stored?.files.size ?? 0) > 0, await watchLimits()));
     return { checks };
   }
 

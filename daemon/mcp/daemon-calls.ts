@@ -1,9 +1,11 @@
 // The MCP server's requests to the daemon: one connection per call, as every short-lived front end does.
 import { withDaemon, type ClientOptions } from '../client';
+import { runDoctor } from '../client/doctor';
 import {
   IndexRequest,
   SearchRequest,
   StatusRequest,
+  type DoctorCheck,
   type IndexParams,
   type IndexResult,
   type ProjectStatus,
@@ -24,4 +26,8 @@ export function projectStatus(root: string): Promise<ProjectStatus> {
 
 export function indexProject(params: IndexParams): Promise<IndexResult> {
   return withDaemon(options, (session) => session.connection.sendRequest(IndexRequest, params));
+}
+
+export function projectDoctor(root: string): Promise<DoctorCheck[]> {
+  return runDoctor(root, options, () => {});
 }

@@ -5,8 +5,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod';
 import { CLIENT_VERSION } from '../client';
 import { DEFAULT_MAX_PER_FILE, DEFAULT_SEARCH_LIMIT, FILE_KINDS, MAX_SEARCH_LIMIT, SEARCH_MODES, type FileKind } from '../protocol';
-import { indexProject, projectStatus, searchProject } from './daemon-calls';
-import { indexResultText, searchResultText, statusText } from './tool-text';
+import { indexProject, projectDoctor, projectStatus, searchProject } from './daemon-calls';
+import { doctorText, indexResultText, searchResultText, statusText } from './tool-text';
 
 const SEARCH_DESCRIPTION = [
   'Search this project\'s code by meaning and by keywords (local index; nothing leaves the machine).',
@@ -48,6 +48,12 @@ const searchInput = {
   fullChunks: z.boolean().optional().describe('Return each hit\'s whole chunk instead of its matching lines.'),
 };
 
+const DOCTOR_DESCRIPTION = [
+  'Check why search results look wrong or missing: settings, the daemon, the model, which files are indexed and why others are',
+  'left out, whether the index matches the files on disk, how changes are watched, recent errors. Each line: ok / warning / error',
+  'and what to do.',
+].join(' ');
+
 const reindexInput = {
   force: z.boolean().optional().describe('Drop the stored index and rebuild it from scratch.'),
 };
@@ -82,6 +88,8 @@ export function createMcpServer(root: string): McpServer {
   server.registerTool('reindex', { description: REINDEX_DESCRIPTION, inputSchema: reindexInput }, async (args) =>
     text(indexResultText(await indexProject({ root, force: args.force ?? false }))),
   );
+
+  server.registerTool('doctor', { description: DOCTOR_DESCRIPTION }, async () => text(doctorText(await projectDoctor(root))));
 
   return server;
 }

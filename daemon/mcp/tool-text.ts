@@ -1,5 +1,5 @@
 // The text the MCP tools return: what an agent needs to act on a result (where, what, the code), in few tokens.
-import type { FileHit, IndexResult, ProjectStatus, SearchHit, SearchResult } from '../protocol';
+import type { DoctorCheck, FileHit, IndexResult, ProjectStatus, SearchHit, SearchResult } from '../protocol';
 
 export interface SearchTextOptions {
   offset: number;
@@ -86,4 +86,10 @@ export function indexResultText(result: IndexResult): string {
   ];
   for (const problem of result.problems.slice(0, 10)) lines.push(`- ${problem.path}: ${problem.reason}`);
   return lines.join('\n');
+}
+
+export function doctorText(checks: DoctorCheck[]): string {
+  const errors = checks.filter((check) => check.status === 'error').length;
+  const lines = checks.map((check) => `${check.status} ${check.name}: ${check.detail}${check.fix ? ` (fix: ${check.fix})` : ''}`);
+  return [errors > 0 ? `${errors} check(s) failed.` : 'No errors.', ...lines].join('\n');
 }

@@ -2,7 +2,7 @@
 // validates roots, reports progress on the request's token, maps errors to codes and logs one line per request.
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { ProgressType, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import { ProgressType, ResponseError, type MessageConnection, type RequestParam } from 'vscode-jsonrpc';
 import type { Logger } from '../log';
 import {
   DaemonStatusRequest,
@@ -15,6 +15,7 @@ import {
   StatusRequest,
   StopRequest,
   type DaemonStatus,
+  type DoctorCheck,
   type IndexProgress,
 } from '../protocol';
 import type { ProgressSink, ProjectRegistry } from '../index/registry';
@@ -34,6 +35,7 @@ export interface HandlerContext {
 }
 
 const progressType = new ProgressType<IndexProgress>();
+const checkType = new ProgressType<DoctorCheck>();
 
 class RequestError extends Error {
   constructor(readonly code: number, message: string) {
@@ -44,16 +46,18 @@ class RequestError extends Error {
 export function registerHandlers(connection: MessageConnection, ctx: HandlerContext): void {
   const { registry } = ctx;
   // A client that went away must not fail the pass it started: sending on a disposed connection throws at once.
-  const progressTo = (token: string | number | undefined): ProgressSink =>
+  const reporter = <T>(type: ProgressType<T>, token: string | number | undefined): ((value: T) => void) =>
     token === undefined
       ? () => {}
       : (value) => {
           try {
-            void connection.sendProgress(progressType, token, value).catch(() => {});
+            void connection.sendProgress(type, token, value as RequestParam<T>).catch(() => {});
           } catch {
             // The connection closed; the pass goes on for the others.
           }
         };
+  const progressTo = (token: string | number | undefined): ProgressSink => reporter(progressType, token);
+  const checkTo = (token: string | number | undefined) => reporter(checkType, token);
 
   connection.onRequest(IndexRequest, (params) =>
     run(ctx, IndexRequest.method, () => registry.index(withRoot(params), progressTo(params.workDoneToken))),
@@ -66,7 +70,9 @@ export function registerHandlers(connection: MessageConnection, ctx: HandlerCont
   connection.onRequest(RemoveProjectRequest, (params) =>
     run(ctx, RemoveProjectRequest.method, () => registry.remove(withRoot(params).root)),
   );
-  connection.onRequest(DoctorRequest, (params) => run(ctx, DoctorRequest.method, () => registry.doctor(withRoot(params).root)));
+  connection.onRequest(DoctorRequest, (params) =>
+    run(ctx, DoctorRequest.method, () => registry.doctor(withRoot(params).root, checkTo(params.workDoneToken))),
+  );
   connection.onRequest(DaemonStatusRequest, () => run(ctx, DaemonStatusRequest.method, async () => ctx.status(), true));
   connection.onRequest(StopRequest, () =>
     run(

@@ -131,7 +131,7 @@ describe('security', () => {
     }
     await assertFindable(home, root, 2);
     const doctor = await request(home, (session) => session.connection.sendRequest(DoctorRequest, { root }));
-    assert.ok(doctor.checks.find((check) => check.name === 'model')?.ok, 'the model embeds offline');
+    assert.ok(doctor.checks.find((check) => check.name === 'model')?.status === 'ok', 'the model embeds offline');
     assert.equal(readFileSync(netLog, 'utf8'), '', 'no TCP connect and no DNS lookup');
   });
 });
