@@ -94,12 +94,15 @@ function printReport(outcomes: Outcome[]): void {
     rows.push(['all', summarize(inMode)]);
     printTable(`${mode}`, rows);
   }
+  const hybrid = outcomes.filter((o) => o.mode === 'hybrid');
+  const projects = [...new Set(hybrid.map((o) => o.project))];
+  printTable('hybrid, per project (all kinds)', projects.map((name) => [name, summarize(hybrid.filter((o) => o.project === name))]));
   const described = outcomes.filter((o) => o.mode === 'semantic' && o.kind === 'description');
   const languages = [...new Set(described.map((o) => o.language))].sort();
   printTable('description queries, semantic mode, per language', languages.map((lang) => [lang, summarize(described.filter((o) => o.language === lang))]));
   console.log('\nHit@k and MRR: rank of the first gold file among distinct files; def@5: a top-5 hit overlapping the gold lines;');
   console.log('noise: share of queries with a test, docs or changelog file ranked above the gold.');
-  printTargets(outcomes.filter((o) => o.mode === 'hybrid'));
+  printTargets(hybrid);
 }
 
 function printTargets(hybrid: Outcome[]): void {
