@@ -9,10 +9,12 @@
 //   npm run eval:real -- gin axios         only these data files
 //   npm run eval:real -- --verbose         also every query's ranks per mode
 //   npm run eval:real -- --json out.json   also write every outcome (for before/after comparisons)
+//   npm run eval:real -- --compare real-baseline.json   this run beside an earlier one (see real-compare.ts)
 import { writeFileSync } from 'node:fs';
 import { SEARCH_MODES, SearchRequest, type SearchMode } from '../../daemon/protocol';
 import { withIndexedProject, type RawConnection } from '../support';
 import { loadRealSet, QUERY_KINDS, type RealProject, type RealQuery } from './real-set';
+import { loadOutcomes, printComparison } from './real-compare';
 import { checkOut, findSource } from './real-source';
 import { scoreHits, summarize, type Outcome, type Summary } from './real-score';
 
@@ -23,18 +25,19 @@ interface Options {
   only: string[];
   verbose: boolean;
   json: string | null;
+  compare: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { only: [], verbose: false, json: null };
+  const options: Options = { only: [], verbose: false, json: null, compare: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--verbose' || arg === '-v') options.verbose = true;
-    else if (arg === '--json') {
+    else if (arg === '--json' || arg === '--compare') {
       const file = argv[++i];
-      if (!file) throw new Error('--json needs a file name, e.g. --json before.json');
-      options.json = file;
-    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}: use project names, --verbose or --json <file>`);
+      if (!file) throw new Error(`${arg} needs a file name, e.g. ${arg} before.json`);
+      options[arg === '--json' ? 'json' : 'compare'] = file;
+    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}: use project names, --verbose, --json <file> or --compare <file>`);
     else options.only.push(arg);
   }
   return options;
@@ -135,6 +138,7 @@ function printQueries(outcomes: Outcome[]): void {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  const earlier = options.compare ? loadOutcomes(options.compare) : null;
   let projects = loadRealSet();
   if (options.only.length > 0) {
     const unknown = options.only.filter((name) => !projects.some((p) => p.name === name));
@@ -150,8 +154,10 @@ async function main(): Promise<void> {
   if (outcomes.length === 0) throw new Error('no project could be evaluated (see the skipped lines above)');
   printReport(outcomes);
   if (options.verbose) printQueries(outcomes);
+  if (earlier) printComparison(earlier, outcomes);
   if (options.json) {
-    writeFileSync(options.json, `${JSON.stringify(outcomes, null, 1)}\n`);
+    // One outcome a line: a baseline's diff then shows which queries moved.
+    writeFileSync(options.json, `[\n${outcomes.map((o) => JSON.stringify(o)).join(',\n')}\n]\n`);
     console.log(`\noutcomes written to ${options.json}`);
   }
 }
