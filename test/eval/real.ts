@@ -65,7 +65,7 @@ async function evalProject(project: RealProject): Promise<Outcome[] | string> {
   return withIndexedProject(root, async ({ raw, indexed, indexSeconds }) => {
     console.log(`${project.repo} @ ${project.commit.slice(0, 10)} (${project.language}, from ${source.from}): ` +
       `${indexed.counts.files} files, ${indexed.chunks} chunks, indexed in ${indexSeconds.toFixed(1)} s` +
-      `${indexed.problems.length > 0 ? ` (${indexed.problems.length} files skipped or failed)` : ''}; ${project.queries.length} queries`);
+      `${indexed.problems.length > 0 ? ` (${indexed.problems.length} skipped or failed)` : ''}; ${project.queries.length} queries`);
     const outcomes: Outcome[] = [];
     for (const mode of SEARCH_MODES) {
       for (const query of project.queries) outcomes.push(await runQuery(raw, root, project, query, mode));
