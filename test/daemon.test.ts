@@ -4,13 +4,23 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
 import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol';
 import { connect, type DaemonSession } from '../daemon/client';
 import { homePaths } from '../daemon/paths';
-import { DaemonStatusRequest, ErrorCodes, IndexRequest, type DaemonStatus } from '../daemon/protocol';
+import {
+  DaemonStatusRequest,
+  DaemonStoppingNotification,
+  ErrorCodes,
+  IndexRequest,
+  type DaemonStatus,
+  type DaemonStoppingParams,
+  type IndexResult,
+  type SearchResult,
+} from '../daemon/protocol';
 import {
   buildDaemonVariant,
   cliJson,
@@ -22,6 +32,7 @@ import {
   readPid,
   runCli,
   waitFor,
+  type RawConnection,
   type TempHome,
 } from './support';
 
@@ -207,6 +218,14 @@ describe('versions', () => {
   });
 });
 
+/** The daemon's stop announcement on `connection`; rejects if the connection closes without one. */
+function stoppingNotice(connection: RawConnection['connection']): Promise<DaemonStoppingParams> {
+  return new Promise((resolve, reject) => {
+    connection.onNotification(DaemonStoppingNotification, resolve);
+    connection.onClose(() => reject(new Error('the connection closed without a stop announcement')));
+  });
+}
+
 describe('stopping', () => {
   test('daemon stop returns after the pid file is gone; files and modes are right', async () => {
     const home = freshHome();
@@ -227,10 +246,28 @@ describe('stopping', () => {
     assert.match(again.stdout, /not running/);
   });
 
+  test('a requested stop is announced to every connected client before the daemon exits', async () => {
+    const home = freshHome();
+    await startDaemon(home);
+    const windows = await Promise.all([connectRaw(home, { client: 'vscode' }), connectRaw(home, { client: 'mcp' })]);
+    const heard = windows.map((window) => stoppingNotice(window.connection));
+    const result = await runCli(['daemon', 'stop'], { home });
+    assert.equal(result.code, 0, result.stderr);
+    for (const notice of await Promise.all(heard)) {
+      assert.equal(notice.requested, true);
+      assert.match(notice.reason, /^ccc\/stop from cli#\d+$/);
+    }
+    for (const window of windows) window.close();
+  });
+
   test('SIGTERM takes the same path as stop', async () => {
     const home = freshHome();
     const pid = await startDaemon(home);
+    const window = await connectRaw(home, { client: 'vscode' });
+    const heard = stoppingNotice(window.connection);
     process.kill(pid, 'SIGTERM');
+    assert.deepEqual(await heard, { reason: 'SIGTERM', requested: true });
+    window.close();
     await waitFor(() => readPid(home) === null, 3000, 'pid file to vanish');
     assert.equal(existsSync(homePaths(home).socket), false);
     assert.deepEqual(
@@ -326,5 +363,52 @@ describe('long CCC_HOME', () => {
     assert.equal(now.socket, paths.socket);
     assert.equal((await runCli(['daemon', 'stop'], { home })).code, 0);
     assert.equal(existsSync(paths.socket), false);
+  });
+});
+
+describe('working directory', () => {
+  const DEFINITIONS: Record<string, { text: string; query: string; symbol: RegExp }> = {
+    'src/shapes.ts': {
+      text: 'export class Circle {\n  constructor(private radius: number) {}\n\n  area(): number {\n    return Math.PI * this.radius ** 2;\n  }\n}\n',
+      query: 'Circle area radius',
+      symbol: /Circle/,
+    },
+    'tools/invoice.py': {
+      text: 'def invoice_total(lines):\n    total = 0\n    for line in lines:\n        total += line.price * line.quantity\n    return total\n',
+      query: 'invoice_total price quantity',
+      symbol: /invoice_total/,
+    },
+    'cmd/greet.go': {
+      text: 'package main\n\nimport "fmt"\n\nfunc GreetVisitor(name string) {\n\tfmt.Printf("welcome, %s\\n", name)\n}\n',
+      query: 'GreetVisitor welcome',
+      symbol: /GreetVisitor/,
+    },
+  };
+
+  test('a daemon started from a folder that is then deleted still parses files into definitions, with no hidden error', async () => {
+    const home = freshHome();
+    const launch = mkdtempSync(join(tmpdir(), 'ccc-launch-'));
+    const root = mkdtempSync(join(tmpdir(), 'ccc-project-'));
+    try {
+      const started = await runCli(['daemon', 'start'], { home, cwd: launch });
+      assert.equal(started.code, 0, started.stderr);
+      rmSync(launch, { recursive: true, force: true });
+      mkdirSync(join(root, '.git'));
+      for (const [path, { text }] of Object.entries(DEFINITIONS)) {
+        mkdirSync(join(root, path, '..'), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+      const indexed = await cliJson<IndexResult>(['index', '--json'], { home, cwd: root, timeoutMs: 120_000 });
+      assert.equal(indexed.counts.errors, 0, JSON.stringify(indexed.problems));
+      assert.equal(indexed.counts.added, Object.keys(DEFINITIONS).length);
+      for (const [path, { query, symbol }] of Object.entries(DEFINITIONS)) {
+        const found = await cliJson<SearchResult>(['search', '--json', '-m', 'keyword', '-p', path, query], { home, cwd: root });
+        assert.ok(found.results.length > 0, `${path} is searchable`);
+        assert.match(found.results[0].symbol, symbol, `${path} is chunked by its grammar, not by the text splitter`);
+      }
+      assert.doesNotMatch(readFileSync(homePaths(home).log, 'utf8'), /uv_cwd|text splitter/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -33,6 +33,8 @@ export async function spawnDaemon(options: SpawnOptions, answers: () => Promise<
     const child = spawn(options.nodePath ?? process.execPath, [script], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
+      // Not the caller's folder, which may be deleted while the daemon runs (the daemon also moves to its home itself).
+      cwd: options.paths.home,
       env: { ...process.env, ...options.env, CCC_HOME: options.paths.home },
       windowsHide: true,
     });

@@ -171,7 +171,8 @@ describe('Chunker worker lifecycle', () => {
       const elapsed = performance.now() - started;
       assert.match(runningError?.message ?? '', /closed/);
       assert.match(queuedError?.message ?? '', /closed/);
-      assert.ok(elapsed < 500, `closing took ${Math.round(elapsed)} ms`);
+      // A bound of seconds, not a timing: that both calls rejected already shows close did not wait for the parse.
+      assert.ok(elapsed < 5000, `closing took ${Math.round(elapsed)} ms`);
       await assert.rejects(chunker.chunk(dts.slice(0, 1)), /closed/);
     });
   });

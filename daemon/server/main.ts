@@ -18,6 +18,10 @@ async function main(): Promise<void> {
   const paths = homePaths(home);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   chmodSync(home, 0o700);
+  // The folder a client started us from may be a temporary checkout that is deleted later; from then on every new
+  // worker thread (they share the process's working directory; Node gives them none of their own) failed to start
+  // with `ENOENT: uv_cwd`, and every file lost its definitions. The home lives as long as the daemon does.
+  process.chdir(home);
   const log = createFileLogger(paths.log);
   // Taken before reading the file so that an edit made while starting still makes the next client restart us.
   const mtime = settingsMtimeMs(paths.settings);

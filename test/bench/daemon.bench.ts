@@ -1,8 +1,9 @@
 // npm run bench:daemon — how fast the daemon starts, answers and stops. Needs `npm run build` first.
 // Each number is printed beside the baseline it should beat.
+import { rmSync } from 'node:fs';
 import { connect, stopDaemon, withDaemon } from '../../daemon/client';
-import { DaemonStatusRequest } from '../../daemon/protocol';
-import { connectRaw, DAEMON_JS, makeTempHome, runCli } from '../support';
+import { DaemonStatusRequest, IndexRequest, StopRequest } from '../../daemon/protocol';
+import { connectRaw, DAEMON_JS, makeDtsProject, makeTempHome, readPid, runCli, untilIndexing, waitFor } from '../support';
 
 const ROUNDS = 10;
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     }
     report('cold start (spawn → first answer), median of 3', median(cold), 'none published; under 1 s feels instant');
     report('stop (request → pid file gone), median of 3', median(stops), '"well under a second" (issue); cocoindex-code < 1 s');
+    report('stop mid-pass (request → pid file gone), median of 3', median(await stopsMidPass(3)), 'well under a second (issue 10)');
 
     await runCli(['daemon', 'start'], { home: home.dir });
     const cli: number[] = [];
@@ -58,6 +60,36 @@ async function main(): Promise<void> {
   } finally {
     await home.cleanup();
   }
+}
+
+/** Each round: a fresh home, a pass over TypeScript's lib files, a stop request one second into it. */
+async function stopsMidPass(rounds: number): Promise<number[]> {
+  const root = makeDtsProject();
+  const times: number[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const home = makeTempHome('ccc-bench-');
+      try {
+        await runCli(['daemon', 'start'], { home: home.dir });
+        const raw = await connectRaw(home.dir, { client: 'cli' });
+        void raw.connection.sendRequest(IndexRequest, { root }).catch(() => undefined);
+        await untilIndexing(home.dir, root);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        times.push(
+          await timed(async () => {
+            await raw.connection.sendRequest(StopRequest);
+            await waitFor(() => readPid(home.dir) === null, 30_000, 'the daemon to stop mid-pass');
+          }),
+        );
+        raw.close();
+      } finally {
+        await home.cleanup();
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return times;
 }
 
 main().catch((error: Error) => {

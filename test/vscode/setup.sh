@@ -2,8 +2,31 @@
 # Installs a real VS Code for ccc's extension tests on an offline (npm registry + Debian only) Linux box:
 # the VS Code server + web workbench inside the `code-server` npm package, Debian's Chromium to show it, playwright-core to drive it.
 # Idempotent: with everything present it takes about a second.
+#
+# Needs: Linux with apt (Debian 12 or Ubuntu), Node 20 or later with npm, the npm registry, and root for apt-get when a
+# Debian package below is missing (or install them first yourself). Waits while another apt-get or dpkg holds the
+# package lock (up to APT_LOCK_WAIT_S seconds, 600 by default).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
+APT_LOCK_WAIT_S="${APT_LOCK_WAIT_S:-600}"
+
+fail() { echo "test/vscode/setup.sh: $*" >&2; exit 1; }
+
+# apt-get that waits while another one (or an unattended upgrade) holds the package lock, instead of failing at once.
+apt_get() {
+  local waited=0 output
+  until output="$(DEBIAN_FRONTEND=noninteractive apt-get "$@" 2>&1)"; do
+    local holder
+    holder="$(grep -o 'Could not get lock.*' <<<"$output" | head -1)" || { echo "$output" >&2; fail "apt-get $* failed"; }
+    [ "$waited" -lt "$APT_LOCK_WAIT_S" ] || fail "$holder — still held after ${waited} s; let that apt-get or dpkg finish, then run this again"
+    [ "$waited" -gt 0 ] || echo "another apt-get or dpkg is running ($holder): waiting up to ${APT_LOCK_WAIT_S} s for it to finish" >&2
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null ||
+  fail "needs Node 20 or later on PATH (found: $(node --version 2>/dev/null || echo none))"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.100.3}"   # VS Code 1.100.3; the last code-server whose engines.node is 20
 PLAYWRIGHT_CORE_VERSION="${PLAYWRIGHT_CORE_VERSION:-1.65.1}"
 
@@ -15,8 +38,11 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v rg >/dev/null || missing+=(ripgrep)
 command -v unzip >/dev/null || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  command -v apt-get >/dev/null || fail "needs these Debian packages, and apt-get to install them: ${missing[*]}"
+  [ "$(id -u)" -eq 0 ] || fail "needs root to install ${missing[*]}: run it with sudo, or apt-get install them first"
+  echo "installing Debian packages: ${missing[*]}"
+  apt_get update -qq
+  apt_get install -y -qq "${missing[@]}"
 fi
 
 export TMPDIR="$PWD/.tmp"; mkdir -p "$TMPDIR"
