@@ -1,4 +1,5 @@
-// "ccc: Show Status": the daemon's and every folder's status as a markdown document.
+// "ccc: Show Status": the daemon's and every folder's status as one read-only markdown document (a virtual document,
+// refreshed on every call), so clicking the status item five times leaves one tab, not five Untitled files to discard.
 import * as vscode from 'vscode';
 import { DaemonStatusRequest, StatusRequest, WATCH_POLL_MS, type DaemonStatus, type ProjectStatus } from '../daemon/protocol';
 import type { Ctx } from './ctx';
@@ -45,9 +46,33 @@ export async function statusReport(ctx: Ctx): Promise<StatusReport> {
   return { daemon, projects };
 }
 
-export async function showStatus(ctx: Ctx): Promise<StatusReport> {
-  const report = await statusReport(ctx);
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown(report) });
-  await vscode.window.showTextDocument(document, { preview: true });
-  return report;
+const STATUS_SCHEME = 'ccc-status';
+const STATUS_URI = vscode.Uri.from({ scheme: STATUS_SCHEME, path: '/ccc status.md' });
+
+/** Serves the one status document; `show` refreshes its text and reveals it. */
+export class StatusView implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private text = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, this);
+
+  constructor(private readonly ctx: Ctx) {}
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+
+  async show(): Promise<StatusReport> {
+    const report = await statusReport(this.ctx);
+    this.text = markdown(report);
+    this.changed.fire(STATUS_URI);
+    const document = await vscode.workspace.openTextDocument(STATUS_URI);
+    await vscode.window.showTextDocument(document, { preview: true });
+    return report;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+  }
 }
