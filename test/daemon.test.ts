@@ -10,7 +10,14 @@ import { ResponseError } from 'vscode-jsonrpc';
 import { ExitNotification, ShutdownRequest } from 'vscode-languageserver-protocol';
 import { connect, type DaemonSession } from '../daemon/client';
 import { homePaths } from '../daemon/paths';
-import { DaemonStatusRequest, ErrorCodes, IndexRequest, type DaemonStatus } from '../daemon/protocol';
+import {
+  DaemonStatusRequest,
+  DaemonStoppingNotification,
+  ErrorCodes,
+  IndexRequest,
+  type DaemonStatus,
+  type DaemonStoppingParams,
+} from '../daemon/protocol';
 import {
   buildDaemonVariant,
   cliJson,
@@ -22,6 +29,7 @@ import {
   readPid,
   runCli,
   waitFor,
+  type RawConnection,
   type TempHome,
 } from './support';
 
@@ -207,6 +215,14 @@ describe('versions', () => {
   });
 });
 
+/** The daemon's stop announcement on `connection`; rejects if the connection closes without one. */
+function stoppingNotice(connection: RawConnection['connection']): Promise<DaemonStoppingParams> {
+  return new Promise((resolve, reject) => {
+    connection.onNotification(DaemonStoppingNotification, resolve);
+    connection.onClose(() => reject(new Error('the connection closed without a stop announcement')));
+  });
+}
+
 describe('stopping', () => {
   test('daemon stop returns after the pid file is gone; files and modes are right', async () => {
     const home = freshHome();
@@ -227,10 +243,28 @@ describe('stopping', () => {
     assert.match(again.stdout, /not running/);
   });
 
+  test('a requested stop is announced to every connected client before the daemon exits', async () => {
+    const home = freshHome();
+    await startDaemon(home);
+    const windows = await Promise.all([connectRaw(home, { client: 'vscode' }), connectRaw(home, { client: 'mcp' })]);
+    const heard = windows.map((window) => stoppingNotice(window.connection));
+    const result = await runCli(['daemon', 'stop'], { home });
+    assert.equal(result.code, 0, result.stderr);
+    for (const notice of await Promise.all(heard)) {
+      assert.equal(notice.requested, true);
+      assert.match(notice.reason, /^ccc\/stop from cli#\d+$/);
+    }
+    for (const window of windows) window.close();
+  });
+
   test('SIGTERM takes the same path as stop', async () => {
     const home = freshHome();
     const pid = await startDaemon(home);
+    const window = await connectRaw(home, { client: 'vscode' });
+    const heard = stoppingNotice(window.connection);
     process.kill(pid, 'SIGTERM');
+    assert.deepEqual(await heard, { reason: 'SIGTERM', requested: true });
+    window.close();
     await waitFor(() => readPid(home) === null, 3000, 'pid file to vanish');
     assert.equal(existsSync(homePaths(home).socket), false);
     assert.deepEqual(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from '../log';
 import { homePaths, type HomePaths } from '../paths';
-import { IndexChangedNotification, PROTOCOL_VERSION, type DaemonStatus } from '../protocol';
+import { DaemonStoppingNotification, IndexChangedNotification, PROTOCOL_VERSION, type DaemonStatus } from '../protocol';
 import { ProjectRegistry } from '../index/registry';
 import type { GlobalSettings } from '../index/settings';
 import { VERSION } from '../version';
@@ -15,6 +15,8 @@ import { removePidFile, resetCrashCount, writeExitRecord, writePidFile } from '.
 
 /** A daemon that stays up this long has started cleanly: the crash counter starts over. */
 const CLEAN_START_MS = 30_000;
+/** How long the stop announcement may wait for a client that does not read: the stop stays fast. */
+const ANNOUNCE_WAIT_MS = 100;
 
 export class Daemon {
   private readonly paths: HomePaths;
@@ -86,6 +88,7 @@ export class Daemon {
     // Node unlinks a Unix socket's file as the listener closes, so the socket is gone from here on; removing it again
     // later could delete a successor's socket.
     this.server?.close();
+    await this.announceStop(reason);
     await Promise.all([...this.clients].map((client) => endAndWait(client)));
     try {
       await this.registry.close();
@@ -101,6 +104,19 @@ export class Daemon {
     resetCrashCount(this.home);
     removePidFile(this.home, process.pid);
     this.log.info(`stopped in ${Date.now() - started} ms`);
+  }
+
+  /**
+   * Every shutdown that reaches here was asked for (a stop request, a signal, the idle exit); a crash never does.
+   * Announcing it lets editor windows show "stopped" instead of restarting the daemon as after a crash.
+   */
+  private async announceStop(reason: string): Promise<void> {
+    const params = { reason, requested: true };
+    await Promise.all(
+      [...this.clients].map((client) =>
+        Promise.race([client.connection.sendNotification(DaemonStoppingNotification, params).catch(() => undefined), delay(ANNOUNCE_WAIT_MS)]),
+      ),
+    );
   }
 
   private accept(socket: Socket): void {
@@ -155,4 +171,8 @@ function endAndWait(client: ClientConnection): Promise<void> {
     client.end();
     setTimeout(resolve, 250).unref();
   });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
