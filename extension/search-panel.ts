@@ -150,7 +150,7 @@ function panelHtml(webview: vscode.Webview, dist: vscode.Uri): string {
     </select>
   </div>
   <div class="filters">
-    <input id="languages" type="text" placeholder="languages: go, python" title="Languages, comma-separated (python, typescript, go, …)" aria-label="Language filter, comma-separated">
+    <input id="languages" type="text" placeholder="languages: go, java" title="Languages, comma-separated (python, typescript, go, …)" aria-label="Language filter, comma-separated">
     <input id="paths" type="text" placeholder="paths: src/**, !test/**" title="Path globs, comma-separated; a leading ! excludes (!test/**)" aria-label="Path filter globs, comma-separated; a leading ! excludes">
   </div>
   <div id="summary" aria-live="polite"></div>

@@ -145,7 +145,7 @@ function hitRow(hit: PanelHit): HTMLElement {
   head.className = 'hit-head';
   const symbol = document.createElement('span');
   symbol.className = 'symbol';
-  symbol.textContent = hit.symbol || `${hit.path}:${hit.bestLine ?? hit.startLine}`;
+  symbol.textContent = hit.symbol || '(text)';
   const range = document.createElement('span');
   range.className = 'range';
   range.textContent = `${hit.startLine}–${hit.endLine}`;
