@@ -174,6 +174,10 @@ const uiSteps = {
     await page.keyboard.press('Enter');
     return { label };
   },
+  // The texts of the status bar's items.
+  async statusBar(page) {
+    return page.locator('.statusbar-item').allInnerTexts();
+  },
   // Types into whatever has focus, as a person's next keystrokes would.
   async typeKeys(page, { text }) {
     await page.keyboard.type(text, { delay: 30 });

@@ -187,6 +187,8 @@ it('`ccc daemon stop` from the CLI sticks while the window is open; the window s
   assert.throws(() => process.kill(before, 0), 'the old daemon process is gone');
   const seen = await ui('panelWait', { selector: '#state[data-state="stopped"]', state: 'visible' });
   assert.match(seen.state, /stopped/);
+  const items = await ui('statusBar');
+  assert.ok(items.some((text) => /ccc stopped/.test(text)), `the status bar says stopped: ${JSON.stringify(items)}`);
   const result = await searchTool('sum of squares');
   assert.ok(result.content.length > 0, 'the search found code');
   assert.notEqual(await daemonPid(), before, 'a new daemon');
