@@ -48,6 +48,11 @@ export class Ctx implements vscode.Disposable {
     return this.starting;
   }
 
+  /** The connection if it is up; never starts the daemon (for views that only follow it). */
+  get runningClient(): LanguageClient | undefined {
+    return this.client?.state === State.Running ? this.client : undefined;
+  }
+
   get isConnected(): boolean {
     return this.client?.state === State.Running;
   }

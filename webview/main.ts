@@ -41,7 +41,6 @@ let hitRows: HTMLElement[] = [];
 let lastIndex: PanelIndexState | undefined;
 
 const HINT = 'Describe what the code does or type a name in it, for example "parse a config file".';
-const KIND_LABELS: Record<FileKind, string> = { code: 'code', test: 'test', docs: 'docs', example: 'example', generated: 'generated' };
 
 const splitList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 const currentMode = () => (modeButtons.find((b) => b.checked)?.value ?? 'hybrid') as SearchMode;
@@ -128,9 +127,37 @@ function codeBlock(hit: PanelHit, expanded: boolean): HTMLElement {
 function kindBadge(kind: FileKind): HTMLElement {
   const badge = document.createElement('span');
   badge.className = `badge kind-${kind}`;
-  badge.textContent = KIND_LABELS[kind] ?? kind;
+  badge.textContent = kind;
   badge.title = `A ${kind} file: ranked below implementation unless you filter for it`;
   return badge;
+}
+
+/** The preview, and when the chunk is longer, a `▸ N more lines` button that swaps in the whole chunk and back. */
+function expandableCode(hit: PanelHit): { code: HTMLElement; toggle?: HTMLElement; setExpanded: (value: boolean) => void } {
+  const shown = previewWindow(hit);
+  const hidden = hit.endLine - hit.startLine + 1 - (shown.end - shown.start + 1);
+  let code = codeBlock(hit, false);
+  if (hidden <= 0) return { code, setExpanded: () => undefined };
+  let expanded = false;
+  const toggle = document.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'expand';
+  toggle.tabIndex = -1;
+  const setExpanded = (value: boolean) => {
+    expanded = value;
+    const next = codeBlock(hit, expanded);
+    code.replaceWith(next);
+    code = next;
+    toggle.textContent = expanded ? '▾ show less' : `▸ ${hidden} more lines`;
+    toggle.setAttribute('aria-expanded', String(expanded));
+  };
+  toggle.textContent = `▸ ${hidden} more lines`;
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.addEventListener('click', (e) => {
+    e.stopPropagation();
+    setExpanded(!expanded);
+  });
+  return { code, toggle, setExpanded };
 }
 
 function hitRow(hit: PanelHit): HTMLElement {
@@ -155,31 +182,9 @@ function hitRow(hit: PanelHit): HTMLElement {
   head.append(symbol);
   if (hit.kind && hit.kind !== 'code') head.append(kindBadge(hit.kind));
   head.append(range, score);
-  const shown = previewWindow(hit);
-  const hidden = hit.endLine - hit.startLine + 1 - (shown.end - shown.start + 1);
-  let expanded = false;
-  let code = codeBlock(hit, expanded);
+  const { code, toggle, setExpanded } = expandableCode(hit);
   row.append(head, code);
-  const setExpanded = (value: boolean) => {
-    if (hidden === 0 || value === expanded) return;
-    expanded = value;
-    const next = codeBlock(hit, expanded);
-    code.replaceWith(next);
-    code = next;
-    toggle.textContent = expanded ? '▾ show less' : `▸ ${hidden} more lines`;
-    toggle.setAttribute('aria-expanded', String(expanded));
-  };
-  const toggle = document.createElement('button');
-  toggle.type = 'button';
-  toggle.className = 'expand';
-  toggle.tabIndex = -1;
-  toggle.textContent = `▸ ${hidden} more lines`;
-  toggle.setAttribute('aria-expanded', 'false');
-  toggle.addEventListener('click', (e) => {
-    e.stopPropagation();
-    setExpanded(!expanded);
-  });
-  if (hidden > 0) row.append(toggle);
+  if (toggle) row.append(toggle);
   const open = () => vscode.postMessage({
     type: 'open', root: hit.root, path: hit.path, startLine: hit.startLine, endLine: hit.endLine, bestLine: hit.bestLine ?? hit.startLine,
   });

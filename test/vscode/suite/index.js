@@ -194,7 +194,10 @@ it('`ccc daemon stop` from the CLI sticks while the window is open; the window s
   assert.notEqual(await daemonPid(), before, 'a new daemon');
 });
 
-it('a panel search answered while indexing is marked partial and runs again when the pass ends', async () => {
+it('a panel search answered while indexing is marked partial and runs again when the pass ends; the open status document follows', async () => {
+  await vscode.commands.executeCommand('ccc.showStatus');
+  const statusDocument = vscode.window.activeTextEditor.document;
+  assert.match(statusDocument.getText(), /- 5 files/);
   const dir = path.join(root(), 'generated');
   fs.mkdirSync(dir, { recursive: true });
   for (let i = 0; i < 1500; i++) {
@@ -210,6 +213,7 @@ it('a panel search answered while indexing is marked partial and runs again when
     assert.deepEqual(after.notes.filter((n) => /^Partial/.test(n)), [], 'no longer partial');
     assert.match(after.state, /^Indexed: 1505 files/, after.state);
     assert.equal(after.files[0], 'src/server.go', JSON.stringify(after.files));
+    await waitFor('the status document to show the new files', () => /- 1505 files/.test(statusDocument.getText()), 15000);
   } finally {
     await indexed;
     fs.rmSync(dir, { recursive: true, force: true });
