@@ -20,12 +20,12 @@ export interface HitLocation {
   bestLine: number;
 }
 
-export function hitUri(hit: HitLocation): vscode.Uri {
+function hitUri(hit: HitLocation): vscode.Uri {
   return vscode.Uri.file(path.join(hit.root, hit.path));
 }
 
 /** The chunk's lines, whole. */
-export function hitRange(hit: HitLocation): vscode.Range {
+function hitRange(hit: HitLocation): vscode.Range {
   return new vscode.Range(hit.startLine - 1, 0, hit.endLine - 1, Number.MAX_SAFE_INTEGER);
 }
 
