@@ -178,6 +178,10 @@ const uiSteps = {
   async statusBar(page) {
     return page.locator('.statusbar-item').allInnerTexts();
   },
+  // The messages of the notifications the workbench shows (toasts and the notification centre).
+  async notifications(page) {
+    return page.locator('.notification-list-item-message').allInnerTexts();
+  },
   // Types into whatever has focus, as a person's next keystrokes would.
   async typeKeys(page, { text }) {
     await page.keyboard.type(text, { delay: 30 });

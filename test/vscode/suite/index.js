@@ -181,6 +181,7 @@ const cli = (...args) => run(process.execPath, [path.join(repo, 'dist/ccc.js'), 
 
 it('`ccc daemon stop` from the CLI sticks while the window is open; the window shows "stopped"; the next search starts the daemon', async () => {
   const before = await daemonPid();
+  await vscode.commands.executeCommand('notifications.clearAll');
   assert.match(await cli('daemon', 'stop'), /stopped/);
   await sleep(5000);
   assert.deepEqual(JSON.parse(await cli('daemon', 'status', '--json')), { running: false }, 'no daemon 5 s after the stop');
@@ -189,6 +190,8 @@ it('`ccc daemon stop` from the CLI sticks while the window is open; the window s
   assert.match(seen.state, /stopped/);
   const items = await ui('statusBar');
   assert.ok(items.some((text) => /ccc stopped/.test(text)), `the status bar says stopped: ${JSON.stringify(items)}`);
+  const shown = await ui('notifications');
+  assert.ok(!shown.some((text) => /erroring|unexpectedly/.test(text)), `no error pop-up for a stop someone asked for: ${JSON.stringify(shown)}`);
   const result = await searchTool('sum of squares');
   assert.ok(result.content.length > 0, 'the search found code');
   assert.notEqual(await daemonPid(), before, 'a new daemon');
