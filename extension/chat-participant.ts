@@ -1,8 +1,8 @@
 // The chat participant `@ccc`: searches the workspace for the prompt, cites the hits, and answers with them when a model is available.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
-import { hitAsText } from './lm-tool';
-import { hitRange, hitUri } from './open-hit';
+import { hitAsText, nothingFound } from './lm-tool';
+import { hitLocation } from './open-hit';
 import { searchFolders } from './search';
 
 const INSTRUCTIONS = 'Answer the question about this codebase using the code search results below. '
@@ -15,12 +15,14 @@ async function chatModel(request: vscode.ChatRequest): Promise<vscode.LanguageMo
 export function createChatParticipant(ctx: Ctx): vscode.ChatParticipant {
   const handler: vscode.ChatRequestHandler = async (request, _context, stream, token) => {
     stream.progress('Searching the code…');
-    const { hits } = await searchFolders(ctx, request.prompt, {}, token);
-    if (hits.length === 0) {
-      stream.markdown(`No code found for "${request.prompt}". Try other words, or re-index with "ccc: Re-index".`);
+    const answer = await searchFolders(ctx, request.prompt, {}, token);
+    const nothing = nothingFound(request.prompt, answer);
+    if (nothing) {
+      stream.markdown(nothing);
       return;
     }
-    for (const hit of hits) stream.reference(new vscode.Location(hitUri(hit), hitRange(hit)));
+    const { hits } = answer;
+    for (const hit of hits) stream.reference(hitLocation(hit));
     const multiRoot = ctx.roots().length > 1;
     const model = await chatModel(request);
     if (model) {
@@ -36,7 +38,7 @@ export function createChatParticipant(ctx: Ctx): vscode.ChatParticipant {
     stream.markdown(`Code for "${request.prompt}":\n\n`);
     for (const hit of hits) {
       stream.markdown('- ');
-      stream.anchor(new vscode.Location(hitUri(hit), hitRange(hit)), `${hit.path}:${hit.startLine}-${hit.endLine}`);
+      stream.anchor(hitLocation(hit), `${hit.path}:${hit.startLine}-${hit.endLine}`);
       stream.markdown(`${hit.symbol ? ` — \`${hit.symbol}\`` : ''} (${hit.score.toFixed(2)})\n`);
     }
   };

@@ -8,11 +8,12 @@ import { findSimilar } from './find-similar';
 import { daemonClientOptions } from './language-client';
 import { quickSearch } from './quick-search';
 import type { SearchPanel } from './search-panel';
-import { showStatus } from './status-view';
+import type { StatusView } from './status-view';
 
 export interface Parts {
   ctx: Ctx;
   panel: SearchPanel;
+  status: StatusView;
   launcher: string;
 }
 
@@ -23,7 +24,7 @@ export const commands: Record<string, (parts: Parts) => Handler> = {
   'ccc.openSearchPanel': ({ panel }) => (query?: string) => panel.reveal(typeof query === 'string' ? query : undefined),
   'ccc.findSimilar': ({ ctx, panel }) => () => findSimilar(ctx, panel),
   'ccc.reindex': ({ ctx }) => () => ctx.index(),
-  'ccc.showStatus': ({ ctx }) => () => showStatus(ctx),
+  'ccc.showStatus': ({ status }) => () => status.show(),
   'ccc.stopDaemon': ({ ctx }) => async () => {
     await ctx.prepareStop();
     const stopped = await stopDaemon(daemonClientOptions((m) => ctx.log.info(m)));

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { CloseAction, State, WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import { homePaths } from '../daemon/paths';
 import {
-  IndexChangedNotification, IndexRequest, StatusRequest,
+  DaemonStoppingNotification, IndexChangedNotification, IndexRequest, StatusRequest,
   type DaemonHandshake, type IndexChangedParams, type IndexProgress, type IndexResult,
 } from '../daemon/protocol';
 import { Config } from './config';
@@ -48,6 +48,11 @@ export class Ctx implements vscode.Disposable {
     return this.starting;
   }
 
+  /** The connection if it is up; never starts the daemon (for views that only follow it). */
+  get runningClient(): LanguageClient | undefined {
+    return this.client?.state === State.Running ? this.client : undefined;
+  }
+
   get isConnected(): boolean {
     return this.client?.state === State.Running;
   }
@@ -82,6 +87,12 @@ export class Ctx implements vscode.Disposable {
       this.states.set(params.root, params);
       this.changed.fire();
     });
+    // A stop someone asked for (`ccc daemon stop`, another window's Stop, the idle exit) is announced before the
+    // connection closes: the window then shows "stopped" and waits for its next use instead of restarting the daemon.
+    client.onNotification(DaemonStoppingNotification, ({ reason, requested }) => {
+      this.log.info(`daemon stopping: ${reason}`);
+      if (requested) this.stopRequested = true;
+    });
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
         this.setConnection('connected');
@@ -91,7 +102,7 @@ export class Ctx implements vscode.Disposable {
     return client;
   }
 
-  /** Our own stop, or a clean stop by someone else (`ccc daemon stop`), leaves it stopped; a crash restarts it. */
+  /** A requested stop (ours or announced by the daemon), or one that left its exit record, leaves it stopped; a crash restarts it. */
   private async onClosed(): Promise<CloseAction> {
     const pid = this.handshake?.pid;
     if (this.stopRequested || (pid !== undefined && this.exitedCleanly(pid))) {

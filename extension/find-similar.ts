@@ -17,8 +17,8 @@ export async function findSimilar(ctx: Ctx, panel: SearchPanel): Promise<PanelHi
   const editor = vscode.window.activeTextEditor;
   if (!editor) throw new Error('Find Similar needs an editor: open a file and put the cursor in a function or select code.');
   const [startLine, endLine] = linesToCompare(editor);
-  const { hits, tookMs } = await similarTo(ctx, editor.document.uri, startLine, endLine);
+  const answer = await similarTo(ctx, editor.document.uri, startLine, endLine);
   const name = vscode.workspace.asRelativePath(editor.document.uri);
-  await panel.showResults(`code similar to ${name}:${startLine}–${endLine}`, hits, tookMs);
-  return hits;
+  await panel.showResults(`code similar to ${name}:${startLine}–${endLine}`, answer);
+  return answer.hits;
 }

@@ -28,7 +28,9 @@ export function createLanguageClient(
   };
   const handshake: HandshakeOptions = { client: 'vscode', version: CLIENT_VERSION, protocol: PROTOCOL_VERSION };
   const errorHandler: ErrorHandler = {
-    error: () => ({ action: ErrorAction.Continue }),
+    // A socket error (ECONNRESET when the daemon dies) is followed by `closed`, which restarts or reports it; the client's
+    // own "connection to server is erroring" pop-up would only repeat that, so it goes to the log.
+    error: () => ({ action: ErrorAction.Continue, handled: true }),
     closed: async () => ({ action: await onClosed(), handled: true }),
   };
   return new LanguageClient('ccc', 'ccc', serverOptions, {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { PanelHit } from '../webview/messages';
 import type { Ctx } from './ctx';
 import { openHit } from './open-hit';
-import { searchFolders } from './search';
+import { searchFolders, type Hits } from './search';
 
 const DEBOUNCE_MS = 200;
 
@@ -12,21 +12,29 @@ interface HitItem extends vscode.QuickPickItem {
 }
 
 function toItem(hit: PanelHit, multiRoot: boolean): HitItem {
-  const firstLine = hit.content.split('\n').find((line) => line.trim())?.trim() ?? '';
+  const lines = hit.content.split('\n');
+  const best = lines[hit.bestLine - hit.startLine]?.trim() || lines.find((line) => line.trim())?.trim() || '';
+  const kind = hit.kind && hit.kind !== 'code' ? `  [${hit.kind}]` : '';
   return {
     hit,
     label: hit.symbol ? `$(symbol-method) ${hit.symbol}` : `$(file) ${hit.path}`,
-    description: `${multiRoot ? `${hit.folder}: ` : ''}${hit.path}:${hit.startLine}–${hit.endLine}  ${hit.score.toFixed(2)}`,
-    detail: firstLine,
+    description: `${multiRoot ? `${hit.folder}: ` : ''}${hit.path}:${hit.bestLine}${kind}  ${hit.score.toFixed(2)}`,
+    detail: best,
     // The daemon ranks; VS Code must not filter the items against the query text.
     alwaysShow: true,
   };
 }
 
+function pickerTitle(query: string, answer: Hits): string | undefined {
+  if (answer.hits.length === 0) return answer.noGoodMatch ? `No good match for "${query}"` : `No results for "${query}"`;
+  if (answer.indexing) return 'Partial results: indexing is still running';
+  return undefined;
+}
+
 /** Resolves with the hit the user opened, or undefined when they closed the picker. */
 export function quickSearch(ctx: Ctx, initialQuery = ''): Promise<PanelHit | undefined> {
   const picker = vscode.window.createQuickPick<HitItem>();
-  picker.placeholder = 'Search code by meaning or name (ccc)';
+  picker.placeholder = 'Describe the code or type a name (ccc)';
   picker.matchOnDescription = false;
   picker.matchOnDetail = false;
   const original = vscode.window.activeTextEditor;
@@ -42,12 +50,11 @@ export function quickSearch(ctx: Ctx, initialQuery = ''): Promise<PanelHit | und
     }
     picker.busy = true;
     try {
-      const { hits } = await searchFolders(ctx, query);
+      const answer = await searchFolders(ctx, query);
       if (mine !== seq) return;
       const multiRoot = ctx.roots().length > 1;
-      picker.items = hits.map((hit) => toItem(hit, multiRoot));
-      if (hits.length === 0) picker.title = `No results for "${query}"`;
-      else picker.title = undefined;
+      picker.items = answer.hits.map((hit) => toItem(hit, multiRoot));
+      picker.title = pickerTitle(query, answer);
     } catch (error) {
       if (mine === seq) picker.title = `Search failed: ${error instanceof Error ? error.message : error}`;
     } finally {

@@ -1,10 +1,11 @@
 // Hosts the search panel (a webview view): answers its searches, opens what it picks, and keeps its state line current.
+// A search answered while an index pass ran is marked partial and asked again once every folder is ready.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { FromPanel, PanelHit, SearchRequestMessage, ToPanel } from '../webview/messages';
+import type { FromPanel, ResultsMessage, SearchRequestMessage, ToPanel } from '../webview/messages';
 import type { Ctx } from './ctx';
 import { openHit } from './open-hit';
-import { searchFolders } from './search';
+import { searchFolders, type Hits } from './search';
 
 export const SEARCH_PANEL_ID = 'ccc.searchPanel';
 
@@ -13,9 +14,15 @@ export class SearchPanel implements vscode.WebviewViewProvider {
   /** Messages sent before the panel's script said it is ready. */
   private pending: ToPanel[] = [];
   private ready = false;
+  /** The last search, when its answer was partial: run again when indexing ends. */
+  private partial: SearchRequestMessage | undefined;
+  private lastSeq = 0;
 
   constructor(private readonly ctx: Ctx) {
-    ctx.push(ctx.onDidChange(() => this.post({ type: 'state', index: ctx.indexState() })));
+    ctx.push(ctx.onDidChange(() => {
+      this.post({ type: 'state', index: ctx.indexState() });
+      this.rerunPartial();
+    }));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -35,9 +42,10 @@ export class SearchPanel implements vscode.WebviewViewProvider {
   }
 
   /** Shows results computed elsewhere (Find Similar) under a title. */
-  async showResults(title: string, hits: PanelHit[], tookMs: number): Promise<void> {
+  async showResults(title: string, answer: Hits): Promise<void> {
     await vscode.commands.executeCommand(`${SEARCH_PANEL_ID}.focus`);
-    this.post({ type: 'results', seq: 0, title, hits, tookMs });
+    this.partial = undefined;
+    this.post(resultsMessage(0, title, answer, false));
   }
 
   private post(message: ToPanel): void {
@@ -65,18 +73,43 @@ export class SearchPanel implements vscode.WebviewViewProvider {
     }
   }
 
-  private async search(message: SearchRequestMessage): Promise<void> {
+  private async search(message: SearchRequestMessage, again = false): Promise<void> {
     const title = `"${message.query}"`;
+    this.partial = undefined;
+    this.lastSeq = Math.max(this.lastSeq, message.seq);
     try {
-      const { hits, tookMs } = await searchFolders(this.ctx, message.query, {
+      const answer = await searchFolders(this.ctx, message.query, {
         mode: message.mode, languages: message.languages, paths: message.paths,
+        kinds: message.kinds.length ? message.kinds : undefined, includeWeak: message.includeWeak,
       });
-      this.post({ type: 'results', seq: message.seq, title, hits, tookMs });
+      this.post(resultsMessage(message.seq, title, answer, message.includeWeak));
+      if (!answer.indexing || message.seq !== this.lastSeq) return;
+      this.partial = message;
+      // The pass may have ended while the answer travelled; a second partial answer waits for the next state change.
+      if (!again) this.rerunPartial();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.post({ type: 'results', seq: message.seq, title, hits: [], tookMs: 0, error: `Search failed: ${reason}` });
+      this.post({ ...resultsMessage(message.seq, title, EMPTY, false), error: `Search failed: ${reason}` });
     }
   }
+
+  /** Once no folder is indexing, the partial search runs again under the same seq (the panel drops it if the query changed since). */
+  private rerunPartial(): void {
+    const state = this.ctx.indexState().state;
+    if (!this.partial || state === 'indexing' || state === 'loading' || state === 'connecting') return;
+    const request = this.partial;
+    this.ctx.log.info(`indexing ended: running "${request.query}" again`);
+    void this.search(request, true);
+  }
+}
+
+const EMPTY: Hits = { hits: [], tookMs: 0, noGoodMatch: false, weakHits: 0, indexing: false };
+
+function resultsMessage(seq: number, title: string, answer: Hits, weakShown: boolean): ResultsMessage {
+  return {
+    type: 'results', seq, title, hits: answer.hits, tookMs: answer.tookMs, noGoodMatch: answer.noGoodMatch,
+    weakHits: answer.weakHits, weakShown, queryNote: answer.queryNote, partial: answer.indexing,
+  };
 }
 
 function panelHtml(webview: vscode.Webview, dist: vscode.Uri): string {
@@ -99,18 +132,29 @@ function panelHtml(webview: vscode.Webview, dist: vscode.Uri): string {
     <span id="state" role="status" aria-live="polite">Connecting…</span>
     <button id="reindex" type="button" title="Run an index pass on every workspace folder">Re-index</button>
   </div>
-  <input id="query" type="search" placeholder="Search code by meaning or name" aria-label="Search query" autofocus>
-  <fieldset role="radiogroup" aria-label="Search mode">
-    <legend>Search mode</legend>
-    <label><input type="radio" name="mode" value="hybrid" checked> Hybrid</label>
-    <label><input type="radio" name="mode" value="semantic"> Semantic</label>
-    <label><input type="radio" name="mode" value="keyword"> Keyword</label>
-  </fieldset>
+  <input id="query" type="search" placeholder="Describe the code or type a name" aria-label="Search query" autofocus>
+  <div class="mode-row">
+    <fieldset role="radiogroup" aria-label="Search mode">
+      <legend>Search mode</legend>
+      <label><input type="radio" name="mode" value="hybrid" checked> Hybrid</label>
+      <label><input type="radio" name="mode" value="semantic"> Semantic</label>
+      <label><input type="radio" name="mode" value="keyword"> Keyword</label>
+    </fieldset>
+    <select id="kind" aria-label="File kind" title="Only files of this kind (all kinds rank implementation first)">
+      <option value="">all kinds</option>
+      <option value="code">code</option>
+      <option value="test">tests</option>
+      <option value="docs">docs</option>
+      <option value="example">examples</option>
+      <option value="generated">generated</option>
+    </select>
+  </div>
   <div class="filters">
-    <input id="languages" type="text" placeholder="languages: python, go" aria-label="Language filter, comma-separated">
-    <input id="paths" type="text" placeholder="paths: src/**, *.ts" aria-label="Path filter globs, comma-separated">
+    <input id="languages" type="text" placeholder="languages: go, java" title="Languages, comma-separated (python, typescript, go, …)" aria-label="Language filter, comma-separated">
+    <input id="paths" type="text" placeholder="paths: src/**, !test/**" title="Path globs, comma-separated; a leading ! excludes (!test/**)" aria-label="Path filter globs, comma-separated; a leading ! excludes">
   </div>
   <div id="summary" aria-live="polite"></div>
+  <div id="notes" aria-live="polite"></div>
 </header>
 <ul id="results" role="listbox" aria-label="Search results"></ul>
 <script nonce="${nonce}" src="${script}"></script>

@@ -8,18 +8,36 @@ import type { Ctx } from './ctx';
 export interface SearchOptions extends SearchFilters {
   mode?: SearchMode;
   limit?: number;
+  /** Also the hits under the no-match floor. */
+  includeWeak?: boolean;
 }
 
 export interface Hits {
   hits: PanelHit[];
   tookMs: number;
+  /** No folder had a hit above the no-match floor: nothing here is a confident answer. */
+  noGoodMatch: boolean;
+  /** Hits under the floor that were left out, over every folder. */
+  weakHits: number;
+  /** What the daemon kept of a query it had to cut. */
+  queryNote?: string;
+  /** An index pass was running in some folder while it answered: the hits may be incomplete. */
+  indexing: boolean;
 }
 
-function merge(ctx: Ctx, answers: Array<{ root: string; result: SearchResult }>, limit: number): PanelHit[] {
-  return answers
+function merge(ctx: Ctx, answers: Array<{ root: string; result: SearchResult }>, limit: number, started: number): Hits {
+  const hits = answers
     .flatMap(({ root, result }) => result.results.map((hit) => ({ ...hit, root, folder: ctx.folderName(root) })))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit);
+  return {
+    hits,
+    tookMs: Date.now() - started,
+    noGoodMatch: answers.every(({ result }) => result.noGoodMatch),
+    weakHits: answers.reduce((n, { result }) => n + result.weakHits, 0),
+    queryNote: answers.find(({ result }) => result.queryNote)?.result.queryNote,
+    indexing: answers.some(({ result }) => result.indexing),
+  };
 }
 
 function noFolder(): Error {
@@ -35,10 +53,11 @@ export async function searchFolders(ctx: Ctx, query: string, options: SearchOpti
   const answers = await Promise.all(roots.map(async (root) => ({
     root,
     result: await client.sendRequest(SearchRequest, {
-      root, query, limit, mode: options.mode ?? ctx.config.defaultMode, languages: options.languages, paths: options.paths,
+      root, query, limit, mode: options.mode ?? ctx.config.defaultMode,
+      languages: options.languages, paths: options.paths, kinds: options.kinds, includeWeak: options.includeWeak,
     }, token),
   })));
-  return { hits: merge(ctx, answers, limit), tookMs: Date.now() - started };
+  return merge(ctx, answers, limit, started);
 }
 
 /** Code like the given lines of a file, from every folder (the file's own chunk excluded by the daemon). */
@@ -55,5 +74,5 @@ export async function similarTo(ctx: Ctx, file: vscode.Uri, startLine: number, e
       ? await client.sendRequest(SimilarRequest, { root, path: file.fsPath, startLine, endLine, limit })
       : await client.sendRequest(SimilarRequest, { root, code, limit }),
   })));
-  return { hits: merge(ctx, answers, limit), tookMs: Date.now() - started };
+  return merge(ctx, answers, limit, started);
 }

@@ -10,7 +10,7 @@ function look(index: PanelIndexState): { text: string; tooltip: string } {
     case 'loading': return { text: '$(sync~spin) ccc', tooltip: 'ccc: loading the index' };
     case 'connecting': return { text: '$(sync~spin) ccc', tooltip: 'ccc: connecting to the daemon' };
     case 'notIndexed': return { text: '$(search) ccc', tooltip: 'ccc: not indexed yet (the first search indexes)' };
-    case 'stopped': return { text: '$(debug-disconnect) ccc', tooltip: 'ccc: daemon not running; it starts on the next search' };
+    case 'stopped': return { text: '$(debug-disconnect) ccc stopped', tooltip: 'ccc: the daemon is stopped; it starts again on the next search' };
     case 'noFolder': return { text: '$(search) ccc', tooltip: 'ccc: open a folder to search it' };
     case 'unreachable': return { text: '$(error) ccc', tooltip: `ccc: daemon not reachable: ${index.message ?? ''}` };
     case 'error': return { text: '$(error) ccc', tooltip: `ccc: index error: ${index.message ?? ''}` };

@@ -1,5 +1,7 @@
-// "ccc: Show Status": the daemon's and every folder's status as a markdown document.
+// "ccc: Show Status": the daemon's and every folder's status as one read-only markdown document (a virtual document,
+// refreshed on every call), so clicking the status item five times leaves one tab, not five Untitled files to discard.
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { DaemonStatusRequest, StatusRequest, WATCH_POLL_MS, type DaemonStatus, type ProjectStatus } from '../daemon/protocol';
 import type { Ctx } from './ctx';
 
@@ -36,8 +38,8 @@ const WATCHING: Record<ProjectStatus['watching'], string> = {
   off: 'watched after the first index pass',
 };
 
-export async function statusReport(ctx: Ctx): Promise<StatusReport> {
-  const client = await ctx.connect();
+export async function statusReport(ctx: Ctx, client?: LanguageClient): Promise<StatusReport> {
+  client ??= await ctx.connect();
   const [daemon, projects] = await Promise.all([
     client.sendRequest(DaemonStatusRequest),
     Promise.all(ctx.roots().map((root) => client.sendRequest(StatusRequest, { root }))),
@@ -45,9 +47,59 @@ export async function statusReport(ctx: Ctx): Promise<StatusReport> {
   return { daemon, projects };
 }
 
-export async function showStatus(ctx: Ctx): Promise<StatusReport> {
-  const report = await statusReport(ctx);
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown(report) });
-  await vscode.window.showTextDocument(document, { preview: true });
-  return report;
+const STATUS_SCHEME = 'ccc-status';
+/** Index progress arrives many times a second; the document follows at most this often. */
+const REFRESH_DEBOUNCE_MS = 1000;
+const STATUS_URI = vscode.Uri.from({ scheme: STATUS_SCHEME, path: '/ccc status.md' });
+
+/** Serves the one status document; `show` refreshes its text and reveals it. */
+export class StatusView implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private text = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, this);
+
+  private readonly stateChanges: vscode.Disposable;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly ctx: Ctx) {
+    this.stateChanges = ctx.onDidChange(() => this.refreshSoon());
+  }
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+
+  async show(): Promise<StatusReport> {
+    const report = await this.refresh();
+    const document = await vscode.workspace.openTextDocument(STATUS_URI);
+    await vscode.window.showTextDocument(document, { preview: true });
+    return report;
+  }
+
+  private async refresh(client?: LanguageClient): Promise<StatusReport> {
+    const report = await statusReport(this.ctx, client);
+    this.text = markdown(report);
+    this.changed.fire(STATUS_URI);
+    return report;
+  }
+
+  /** While the document is on screen it follows index changes; it never starts the daemon for that. */
+  private refreshSoon(): void {
+    const visible = vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === STATUS_URI.toString());
+    if (!visible || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const client = this.ctx.runningClient;
+      if (!client) return;
+      this.refresh(client).catch((error) => this.ctx.log.warn(`status refresh: ${error instanceof Error ? error.message : error}`));
+    }, REFRESH_DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.stateChanges.dispose();
+    this.registration.dispose();
+    this.changed.dispose();
+  }
 }

@@ -1,7 +1,10 @@
-// The search panel's browser side: a query box that searches as you type, filters, and results grouped by file.
+// The search panel's browser side: a query box that searches as you type, filters, and results grouped by file, each
+// hit a few lines around its match with the query's terms marked (→ or the ▸ button shows the whole chunk).
 // It holds no state the host needs; every search goes to the host by postMessage and comes back as a `results` message.
-import type { FromPanel, PanelHit, PanelIndexState, ToPanel } from './messages';
-import type { SearchMode } from '../daemon/protocol';
+import type { FromPanel, PanelHit, PanelIndexState, ResultsMessage, ToPanel } from './messages';
+import type { FileKind, SearchMode } from '../daemon/protocol';
+import { previewWindow, termSegments } from './preview';
+import { stateText } from './state-text';
 
 interface VsCodeApi {
   postMessage(message: FromPanel): void;
@@ -13,6 +16,7 @@ interface SavedState {
   mode: SearchMode;
   languages: string;
   paths: string;
+  kind: string;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -23,10 +27,12 @@ const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) 
 const queryBox = byId<HTMLInputElement>('query');
 const languagesBox = byId<HTMLInputElement>('languages');
 const pathsBox = byId<HTMLInputElement>('paths');
+const kindBox = byId<HTMLSelectElement>('kind');
 const stateLine = byId<HTMLElement>('state');
 const reindexButton = byId<HTMLButtonElement>('reindex');
 const resultsList = byId<HTMLElement>('results');
 const summary = byId<HTMLElement>('summary');
+const notes = byId<HTMLElement>('notes');
 const modeButtons = Array.from(document.querySelectorAll<HTMLInputElement>('input[name="mode"]'));
 
 let seq = 0;
@@ -34,11 +40,13 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let hitRows: HTMLElement[] = [];
 let lastIndex: PanelIndexState | undefined;
 
+const HINT = 'Describe what the code does or type a name in it, for example "parse a config file".';
+
 const splitList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 const currentMode = () => (modeButtons.find((b) => b.checked)?.value ?? 'hybrid') as SearchMode;
 
 function saveState(): void {
-  vscode.setState({ query: queryBox.value, mode: currentMode(), languages: languagesBox.value, paths: pathsBox.value });
+  vscode.setState({ query: queryBox.value, mode: currentMode(), languages: languagesBox.value, paths: pathsBox.value, kind: kindBox.value });
 }
 
 function restoreState(): void {
@@ -47,45 +55,37 @@ function restoreState(): void {
   queryBox.value = saved.query;
   languagesBox.value = saved.languages;
   pathsBox.value = saved.paths;
+  kindBox.value = saved.kind ?? '';
   for (const b of modeButtons) b.checked = b.value === saved.mode;
 }
 
-function searchNow(): void {
+/** `includeWeak`: the "show weak hits" link asks again for the hits under the no-match floor. */
+function searchNow(includeWeak = false): void {
   clearTimeout(timer);
   saveState();
   const query = queryBox.value.trim();
   seq += 1;
   if (!query) {
-    showMessage('Type what the code does or a name in it, for example "parse a config file".');
+    showMessage(HINT);
     return;
   }
   summary.textContent = 'Searching…';
-  vscode.postMessage({ type: 'search', seq, query, mode: currentMode(), languages: splitList(languagesBox.value), paths: splitList(pathsBox.value) });
+  vscode.postMessage({
+    type: 'search', seq, query, mode: currentMode(), languages: splitList(languagesBox.value), paths: splitList(pathsBox.value),
+    kinds: kindBox.value ? [kindBox.value as FileKind] : [], includeWeak,
+  });
 }
 
 function searchSoon(): void {
   clearTimeout(timer);
-  timer = setTimeout(searchNow, DEBOUNCE_MS);
+  timer = setTimeout(() => searchNow(), DEBOUNCE_MS);
 }
 
 function showMessage(text: string): void {
   resultsList.replaceChildren();
   hitRows = [];
+  notes.replaceChildren();
   summary.textContent = text;
-}
-
-function stateText(index: PanelIndexState): string {
-  switch (index.state) {
-    case 'ready': return `Indexed: ${index.files} files, ${index.chunks} chunks`;
-    case 'indexing': return `Indexing… ${index.percentage ?? 0}% (${index.chunks} chunks so far)`;
-    case 'loading': return 'Loading the index…';
-    case 'notIndexed': return 'Not indexed yet: searching indexes the project first, or press Re-index.';
-    case 'connecting': return 'Connecting to the ccc daemon…';
-    case 'stopped': return 'The ccc daemon is not running: it starts on the next search or re-index.';
-    case 'noFolder': return 'Open a folder to search its code.';
-    case 'unreachable': return `The ccc daemon is not reachable: ${index.message ?? 'see "ccc: Show Daemon Log"'}`;
-    case 'error': return `Index error: ${index.message ?? 'see "ccc: Show Daemon Log"'}. Fix it, then press Re-index.`;
-  }
 }
 
 function showState(index: PanelIndexState): void {
@@ -95,20 +95,69 @@ function showState(index: PanelIndexState): void {
   reindexButton.disabled = index.state === 'indexing' || index.state === 'noFolder';
 }
 
-function codeBlock(hit: PanelHit): HTMLElement {
+function codeLine(hit: PanelHit, number: number, text: string): HTMLElement {
+  const line = document.createElement('div');
+  line.className = number === hit.bestLine ? 'line best' : 'line';
+  const ln = document.createElement('span');
+  ln.className = 'ln';
+  ln.textContent = String(number);
+  line.append(ln);
+  for (const segment of termSegments(text, hit.why?.terms ?? [])) {
+    if (!segment.term) {
+      line.append(segment.text);
+      continue;
+    }
+    const mark = document.createElement('mark');
+    mark.textContent = segment.text;
+    line.append(mark);
+  }
+  return line;
+}
+
+/** The match window, or the whole chunk when expanded. */
+function codeBlock(hit: PanelHit, expanded: boolean): HTMLElement {
   const pre = document.createElement('pre');
   pre.className = 'code';
-  hit.content.split('\n').forEach((text, i) => {
-    const line = document.createElement('div');
-    const number = document.createElement('span');
-    number.className = 'ln';
-    number.textContent = String(hit.startLine + i);
-    const body = document.createElement('span');
-    body.textContent = text;
-    line.append(number, body);
-    pre.append(line);
-  });
+  const lines = hit.content.split('\n');
+  const { start, end } = expanded ? { start: hit.startLine, end: hit.startLine + lines.length - 1 } : previewWindow(hit);
+  for (let number = start; number <= end; number++) pre.append(codeLine(hit, number, lines[number - hit.startLine] ?? ''));
   return pre;
+}
+
+function kindBadge(kind: FileKind): HTMLElement {
+  const badge = document.createElement('span');
+  badge.className = `badge kind-${kind}`;
+  badge.textContent = kind;
+  badge.title = `A ${kind} file: ranked below implementation unless you filter for it`;
+  return badge;
+}
+
+/** The preview, and when the chunk is longer, a `▸ N more lines` button that swaps in the whole chunk and back. */
+function expandableCode(hit: PanelHit): { code: HTMLElement; toggle?: HTMLElement; setExpanded: (value: boolean) => void } {
+  const shown = previewWindow(hit);
+  const hidden = hit.endLine - hit.startLine + 1 - (shown.end - shown.start + 1);
+  let code = codeBlock(hit, false);
+  if (hidden <= 0) return { code, setExpanded: () => undefined };
+  let expanded = false;
+  const toggle = document.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'expand';
+  toggle.tabIndex = -1;
+  const setExpanded = (value: boolean) => {
+    expanded = value;
+    const next = codeBlock(hit, expanded);
+    code.replaceWith(next);
+    code = next;
+    toggle.textContent = expanded ? '▾ show less' : `▸ ${hidden} more lines`;
+    toggle.setAttribute('aria-expanded', String(expanded));
+  };
+  toggle.textContent = `▸ ${hidden} more lines`;
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.addEventListener('click', (e) => {
+    e.stopPropagation();
+    setExpanded(!expanded);
+  });
+  return { code, toggle, setExpanded };
 }
 
 function hitRow(hit: PanelHit): HTMLElement {
@@ -117,7 +166,8 @@ function hitRow(hit: PanelHit): HTMLElement {
   row.tabIndex = -1;
   row.setAttribute('role', 'option');
   const where = `lines ${hit.startLine}–${hit.endLine}`;
-  row.setAttribute('aria-label', `${hit.symbol || hit.path}, ${where}, score ${hit.score.toFixed(2)}`);
+  const kind = hit.kind && hit.kind !== 'code' ? `, ${hit.kind}` : '';
+  row.setAttribute('aria-label', `${hit.symbol || hit.path}, ${where}${kind}, score ${hit.score.toFixed(2)}`);
   const head = document.createElement('div');
   head.className = 'hit-head';
   const symbol = document.createElement('span');
@@ -129,12 +179,20 @@ function hitRow(hit: PanelHit): HTMLElement {
   const score = document.createElement('span');
   score.className = 'score';
   score.textContent = hit.score.toFixed(2);
-  head.append(symbol, range, score);
-  row.append(head, codeBlock(hit));
-  const open = () => vscode.postMessage({ type: 'open', root: hit.root, path: hit.path, startLine: hit.startLine, endLine: hit.endLine });
+  head.append(symbol);
+  if (hit.kind && hit.kind !== 'code') head.append(kindBadge(hit.kind));
+  head.append(range, score);
+  const { code, toggle, setExpanded } = expandableCode(hit);
+  row.append(head, code);
+  if (toggle) row.append(toggle);
+  const open = () => vscode.postMessage({
+    type: 'open', root: hit.root, path: hit.path, startLine: hit.startLine, endLine: hit.endLine, bestLine: hit.bestLine ?? hit.startLine,
+  });
   row.addEventListener('click', open);
   row.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') open();
+    if (e.key === 'ArrowRight') setExpanded(true);
+    if (e.key === 'ArrowLeft') setExpanded(false);
   });
   return row;
 }
@@ -149,19 +207,54 @@ function groupByFile(hits: PanelHit[]): Map<string, PanelHit[]> {
   return groups;
 }
 
-function showResults(message: Extract<ToPanel, { type: 'results' }>): void {
+/** The lines under the summary: partial, cut query, weak hits. */
+function showNotes(message: ResultsMessage): void {
+  const lines: HTMLElement[] = [];
+  const note = (className: string, text: string) => {
+    const line = document.createElement('div');
+    line.className = `note ${className}`;
+    line.textContent = text;
+    lines.push(line);
+    return line;
+  };
+  if (message.partial) note('partial', 'Partial: indexing is still running. This search runs again when it ends.');
+  if (message.queryNote) note('query-note', message.queryNote);
+  if (message.weakShown) note('weak', 'Weak hits: nothing scored above the confidence floor; treat these as guesses.');
+  if (message.noGoodMatch && !message.weakShown && message.weakHits > 0) {
+    const line = note('weak', '');
+    const link = document.createElement('a');
+    link.id = 'show-weak';
+    link.href = '#';
+    link.textContent = `show ${message.weakHits} weak ${message.weakHits === 1 ? 'hit' : 'hits'}`;
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      searchNow(true);
+    });
+    line.append(link);
+  }
+  notes.replaceChildren(...lines);
+}
+
+function noResultsText(message: ResultsMessage): string {
+  if (message.noGoodMatch) return `No good match for ${message.title}. Try an identifier from the code, other words, or fewer filters.`;
+  const indexing = lastIndex?.state === 'indexing' ? ' The index is still being built; results will improve when it is done.' : '';
+  return `No results for ${message.title}. Try other words, another mode, or fewer filters.${indexing}`;
+}
+
+function showResults(message: ResultsMessage): void {
   if (message.seq !== seq && message.seq !== 0) return;
   if (message.error) {
     showMessage(message.error);
     return;
   }
-  if (message.hits.length === 0) {
-    const indexing = lastIndex?.state === 'indexing' ? ' The index is still being built; results will improve when it is done.' : '';
-    showMessage(`No results for ${message.title}. Try other words, another mode, or fewer filters.${indexing}`);
-    return;
-  }
   resultsList.replaceChildren();
   hitRows = [];
+  showNotes(message);
+  resultsList.dataset.partial = String(message.partial);
+  if (message.hits.length === 0) {
+    summary.textContent = noResultsText(message);
+    return;
+  }
   for (const [file, hits] of groupByFile(message.hits)) {
     const group = document.createElement('li');
     group.className = 'file';
@@ -180,7 +273,8 @@ function showResults(message: Extract<ToPanel, { type: 'results' }>): void {
     group.append(name, list);
     resultsList.append(group);
   }
-  summary.textContent = `${message.hits.length} results for ${message.title} in ${message.tookMs} ms`;
+  const count = `${message.hits.length} ${message.weakShown ? 'weak hits' : 'results'}`;
+  summary.textContent = `${count} for ${message.title} in ${message.tookMs} ms`;
 }
 
 /** ↑/↓ move between results (from the query box too); Enter on a result opens it. */
@@ -199,10 +293,11 @@ document.addEventListener('keydown', (e) => {
 queryBox.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') searchNow();
 });
+kindBox.addEventListener('change', () => searchNow());
 queryBox.addEventListener('input', searchSoon);
 languagesBox.addEventListener('input', searchSoon);
 pathsBox.addEventListener('input', searchSoon);
-for (const b of modeButtons) b.addEventListener('change', searchNow);
+for (const b of modeButtons) b.addEventListener('change', () => searchNow());
 reindexButton.addEventListener('click', () => vscode.postMessage({ type: 'reindex' }));
 
 window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
@@ -221,4 +316,4 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
 restoreState();
 vscode.postMessage({ type: 'ready' });
 if (queryBox.value.trim()) searchNow();
-else showMessage('Type what the code does or a name in it, for example "parse a config file".');
+else showMessage(HINT);

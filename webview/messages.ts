@@ -1,6 +1,6 @@
 // The messages between the search panel (webview/main.ts, in the browser) and its host (extension/search-panel.ts).
 // Both sides import this module; nothing else crosses the postMessage boundary.
-import type { ProjectState, SearchHit, SearchMode } from '../daemon/protocol';
+import type { FileKind, ProjectState, SearchHit, SearchMode } from '../daemon/protocol';
 
 /** A hit as the panel shows it: which workspace folder it came from, plus the daemon's hit. */
 export interface PanelHit extends SearchHit {
@@ -29,16 +29,41 @@ export interface SearchRequestMessage {
   mode: SearchMode;
   /** Comma-separated in the UI, split here. */
   languages: string[];
+  /** Globs; a leading `!` excludes, as the protocol says. */
   paths: string[];
+  /** Empty: every kind. */
+  kinds: FileKind[];
+  /** Also the hits under the no-match floor ("show weak hits"). */
+  includeWeak: boolean;
+}
+
+/** A search's answer as the panel shows it. */
+export interface ResultsMessage {
+  type: 'results';
+  seq: number;
+  title: string;
+  hits: PanelHit[];
+  tookMs: number;
+  /** Nothing scored above the no-match floor: say so instead of presenting hits as answers. */
+  noGoodMatch: boolean;
+  /** Hits under the floor that were left out; the panel offers to show them. */
+  weakHits: number;
+  /** These hits are the weak ones, asked for with `includeWeak`. */
+  weakShown: boolean;
+  /** Set when the daemon cut a long query: what it kept. */
+  queryNote?: string;
+  /** Answered while an index pass ran: the host runs it again when the pass ends. */
+  partial: boolean;
+  error?: string;
 }
 
 export type FromPanel =
   | { type: 'ready' }
   | SearchRequestMessage
-  | { type: 'open'; root: string; path: string; startLine: number; endLine: number }
+  | { type: 'open'; root: string; path: string; startLine: number; endLine: number; bestLine: number }
   | { type: 'reindex' };
 
 export type ToPanel =
   | { type: 'state'; index: PanelIndexState }
-  | { type: 'results'; seq: number; title: string; hits: PanelHit[]; tookMs: number; error?: string }
+  | ResultsMessage
   | { type: 'focusQuery'; query?: string };

@@ -101,31 +101,91 @@ process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
 /** The hands the in-host tests ask for. Each returns what it saw, for the test to check. */
+const panelFrame = (page) => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+const screenshotDir = path.join(outDir, 'screenshots');
+
+/** What the panel shows: its state line, summary, notes, files and each hit's preview. */
+async function panelSeen(panel) {
+  return {
+    state: await panel.locator('#state').innerText(),
+    summary: await panel.locator('#summary').innerText(),
+    notes: await panel.locator('#notes .note').allInnerTexts(),
+    files: await panel.locator('.file-name').allInnerTexts(),
+    label: await panel.locator('.hit').first().getAttribute('aria-label', { timeout: 1000 }).catch(() => null),
+    previews: await panel.locator('.hit').evaluateAll((rows) => rows.map((row) => ({
+      label: row.getAttribute('aria-label'),
+      lines: row.querySelectorAll('.code .line').length,
+      marks: [...row.querySelectorAll('.code mark')].map((m) => m.textContent),
+      best: row.querySelector('.code .line.best .ln')?.textContent ?? null,
+      badge: row.querySelector('.badge')?.textContent ?? null,
+      more: row.querySelector('.expand')?.textContent ?? null,
+    }))),
+  };
+}
+
 const uiSteps = {
-  // Types a query into the search panel, waits for results, screenshots, and clicks the first result.
-  async panelSearch(page, { query }) {
-    const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  // Runs a query in the search panel (typed key by key with `type`, else pasted and Enter), with optional filters; waits for
+  // `waitFor` (a selector in the panel, default a hit), screenshots when asked, and clicks the first hit with `click`.
+  async panelSearch(page, { query, type = false, paths, kind, mode, waitFor = '.hit', screenshot, click = false }) {
+    const panel = panelFrame(page);
     const box = panel.locator('#query');
     await box.waitFor({ timeout: 30000 });
+    if (paths !== undefined) await panel.locator('#paths').fill(paths);
+    if (kind !== undefined) await panel.locator('#kind').selectOption(kind);
+    if (mode !== undefined) await panel.locator(`input[name="mode"][value="${mode}"]`).check();
     await box.click();
-    await box.pressSequentially(query, { delay: 40 });
-    const first = panel.locator('.hit').first();
-    await first.waitFor({ timeout: 60000 });
-    const label = await first.getAttribute('aria-label');
-    const files = await panel.locator('.file-name').allInnerTexts();
-    await page.screenshot({ path: path.join(outDir, 'search-panel.png') });
-    await first.click();
-    return { label, files };
+    if (type) {
+      await box.fill('');
+      await box.pressSequentially(query, { delay: 40 });
+    } else {
+      await box.fill(query);
+      await box.press('Enter');
+    }
+    await panel.locator(waitFor).first().waitFor({ timeout: 60000 });
+    const seen = await panelSeen(panel);
+    if (screenshot) {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      await page.screenshot({ path: path.join(screenshotDir, `${screenshot}.png`) });
+    }
+    if (click) await panel.locator('.hit').first().click();
+    return seen;
+  },
+  // Waits until `selector` is gone from the panel (or shows, with `state: 'visible'`), then reports what it shows.
+  async panelWait(page, { selector, state = 'detached', screenshot }) {
+    const panel = panelFrame(page);
+    await panel.locator(selector).first().waitFor({ state, timeout: 120000 });
+    if (screenshot) {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      await page.screenshot({ path: path.join(screenshotDir, `${screenshot}.png`) });
+    }
+    return panelSeen(panel);
+  },
+  async panelClick(page, { selector }) {
+    await panelFrame(page).locator(selector).first().click();
+    return true;
   },
   // Moves through the results with the keyboard and opens the second one with Enter.
   async panelKeyboard(page) {
-    const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const panel = panelFrame(page);
     await panel.locator('#query').click();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const label = await panel.locator('.hit:focus').getAttribute('aria-label', { timeout: 10000 });
     await page.keyboard.press('Enter');
     return { label };
+  },
+  // The texts of the status bar's items.
+  async statusBar(page) {
+    return page.locator('.statusbar-item').allInnerTexts();
+  },
+  // The messages of the notifications the workbench shows (toasts and the notification centre).
+  async notifications(page) {
+    return page.locator('.notification-list-item-message').allInnerTexts();
+  },
+  // Types into whatever has focus, as a person's next keystrokes would.
+  async typeKeys(page, { text }) {
+    await page.keyboard.type(text, { delay: 30 });
+    return true;
   },
 };
 
