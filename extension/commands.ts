@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { stopDaemon } from '../daemon/client';
 import { homePaths } from '../daemon/paths';
 import type { Ctx } from './ctx';
+import type { DoctorView } from './doctor-view';
 import { findSimilar } from './find-similar';
 import { daemonClientOptions } from './language-client';
 import { quickSearch } from './quick-search';
@@ -14,6 +15,7 @@ export interface Parts {
   ctx: Ctx;
   panel: SearchPanel;
   status: StatusView;
+  doctor: DoctorView;
   launcher: string;
 }
 
@@ -25,6 +27,7 @@ export const commands: Record<string, (parts: Parts) => Handler> = {
   'ccc.findSimilar': ({ ctx, panel }) => () => findSimilar(ctx, panel),
   'ccc.reindex': ({ ctx }) => () => ctx.index(),
   'ccc.showStatus': ({ status }) => () => status.show(),
+  'ccc.runDoctor': ({ doctor }) => () => doctor.run(),
   'ccc.stopDaemon': ({ ctx }) => async () => {
     await ctx.prepareStop();
     const stopped = await stopDaemon(daemonClientOptions((m) => ctx.log.info(m)));

@@ -9,6 +9,7 @@ import { Ctx } from './ctx';
 import { SEARCH_TOOL_NAME, SearchTool } from './lm-tool';
 import { SEARCH_PANEL_ID, SearchPanel } from './search-panel';
 import { createStatusBar } from './status-bar';
+import { DoctorView } from './doctor-view';
 import { StatusView } from './status-view';
 import { installLauncher } from './terminal-launcher';
 
@@ -27,11 +28,12 @@ export function activate(context: vscode.ExtensionContext): Api {
   ctx = new Ctx(context);
   const panel = new SearchPanel(ctx);
   const status = new StatusView(ctx);
+  const doctor = new DoctorView(ctx);
   const launcher = installLauncher(context);
-  ctx.push(status);
+  ctx.push(status, doctor);
   ctx.push(vscode.window.registerWebviewViewProvider(SEARCH_PANEL_ID, panel));
   for (const [name, factory] of Object.entries(commands)) {
-    ctx.push(vscode.commands.registerCommand(name, withErrorMessage(ctx, name, factory({ ctx, panel, status, launcher }))));
+    ctx.push(vscode.commands.registerCommand(name, withErrorMessage(ctx, name, factory({ ctx, panel, status, doctor, launcher }))));
   }
   ctx.push(vscode.lm.registerTool(SEARCH_TOOL_NAME, new SearchTool(ctx)));
   ctx.push(createChatParticipant(ctx));

@@ -177,6 +177,18 @@ it('Show Status twice reuses one read-only status document and opens no Untitled
   assert.match(shown.getText(), new RegExp(`pid ${report.daemon.pid}\\b`));
 });
 
+it('Run Doctor shows every check of the workspace folder in one read-only document', async () => {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const runs = await vscode.commands.executeCommand('ccc.runDoctor');
+  assert.equal(runs.length, 1);
+  assert.deepEqual(runs[0].checks.map((c) => c.name), ['home', 'settings', 'daemon', 'model', 'walk', 'index', 'watch', 'log']);
+  assert.ok(runs[0].checks.every((c) => c.status !== 'error'), JSON.stringify(runs[0].checks));
+  const shown = vscode.window.activeTextEditor.document;
+  assert.equal(shown.uri.scheme, 'ccc-doctor');
+  assert.match(shown.getText(), /✓ ok\*\* `model`/);
+  assert.doesNotMatch(shown.getText(), /Checking…/, 'the document says the run is over');
+});
+
 const cli = (...args) => run(process.execPath, [path.join(repo, 'dist/ccc.js'), ...args]);
 
 it('`ccc daemon stop` from the CLI sticks while the window is open; the window shows "stopped"; the next search starts the daemon', async () => {
