@@ -24,6 +24,23 @@ export const KEYWORD_SCORING = {
   boost: { content: 1, symbol: 0.4, path: 1.5 } as Record<TextField, number>,
 };
 
+/** A query term and how much it counts (1 for a short query's words). */
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
+
+export interface KeywordHit extends Scored {
+  /** Sum of weight × idf over the query terms this chunk holds. */
+  matched: number;
+}
+
+export interface KeywordHits {
+  hits: KeywordHit[];
+  /** Sum of weight × idf over all the query's terms: `matched / total` is the share of the query a hit covers. */
+  total: number;
+}
+
 /** A term's postings in one field: `pairs[2i]` a document number, `pairs[2i + 1]` its term frequency. */
 interface Postings {
   pairs: Uint32Array;
@@ -53,6 +70,9 @@ export class KeywordIndex {
   private live = 0;
   /** Per-query accumulator by document number, kept zeroed between queries. */
   private scores = new Float64Array(1024);
+  /** Per-query matched term mass, and the last term counted, by document number (a term in two fields counts once). */
+  private matched = new Float64Array(1024);
+  private lastTerm = new Int32Array(1024);
   private touched = new Int32Array(1024);
 
   /** Indexes the chunk text under `slot`, which must be free (never added, or removed). */
@@ -94,23 +114,32 @@ export class KeywordIndex {
     if (dead >= MIN_DEAD_TO_COMPACT && dead * 2 >= this.docs) this.compact();
   }
 
-  /** The `wanted` best slots for `query` by BM25, best first; `allowedSlots` (by slot) narrows them. */
-  search(query: string, wanted: number, allowedSlots?: Uint8Array): Scored[] {
-    if (this.live === 0) return [];
+  /**
+   * The `wanted` best slots for `query` by BM25, best first; `allowedSlots` (by slot) narrows them. `query` is text, or
+   * terms with weights (a long query's identifiers count more than its prose). Each hit also says how much of the query it
+   * matched: `matched` is the sum of weight × idf over the query terms it holds (in any field), out of `total`.
+   */
+  search(query: string | WeightedTerm[], wanted: number, allowedSlots?: Uint8Array): KeywordHits {
+    const terms = typeof query === 'string' ? codeTokens(query).map((term) => ({ term, weight: 1 })) : query;
+    const total = terms.reduce((sum, { term, weight }) => sum + weight * this.idf(term), 0);
+    if (this.live === 0) return { hits: [], total };
     if (this.scores.length < this.docs) {
       this.scores = new Float64Array(this.docs * 2);
+      this.matched = new Float64Array(this.docs * 2);
+      this.lastTerm = new Int32Array(this.docs * 2);
       this.touched = new Int32Array(this.docs * 2);
     }
-    const { scores, touched, slotOfDoc } = this;
+    const { scores, matched, lastTerm, touched, slotOfDoc } = this;
     const { k1, b, boost } = KEYWORD_SCORING;
     let touchedCount = 0;
-    for (const term of codeTokens(query)) {
+    terms.forEach(({ term, weight: termWeight }, termIndex) => {
+      const mass = termWeight * this.idf(term);
       for (const name of TEXT_FIELDS) {
         const field = this.fields[name];
         const postings = field.terms.get(term);
         if (!postings || postings.df <= 0) continue;
         const idf = Math.log(1 + (this.live - postings.df + 0.5) / (postings.df + 0.5));
-        const weight = boost[name] * idf * (k1 + 1);
+        const weight = termWeight * boost[name] * idf * (k1 + 1);
         const baseNorm = k1 * (1 - b);
         const lengthNorm = (k1 * b) / Math.max(1, field.totalLength / this.live);
         const { pairs, used } = postings;
@@ -122,16 +151,32 @@ export class KeywordIndex {
           const tf = pairs[2 * i + 1];
           if (scores[doc] === 0) touched[touchedCount++] = doc;
           scores[doc] += (weight * tf) / (tf + baseNorm + lengthNorm * lengths[doc]);
+          if (lastTerm[doc] !== termIndex + 1) {
+            lastTerm[doc] = termIndex + 1;
+            matched[doc] += mass;
+          }
         }
       }
-    }
+    });
     const top = new TopK(wanted);
+    const matchedBySlot = new Map<number, number>();
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i];
-      if (scores[doc] > top.floor) top.push(slotOfDoc[doc], scores[doc]);
+      if (scores[doc] > top.floor) {
+        top.push(slotOfDoc[doc], scores[doc]);
+        matchedBySlot.set(slotOfDoc[doc], matched[doc]);
+      }
       scores[doc] = 0;
+      matched[doc] = 0;
+      lastTerm[doc] = 0;
     }
-    return top.sorted();
+    return { hits: top.sorted().map((hit) => ({ ...hit, matched: matchedBySlot.get(hit.slot)! })), total };
+  }
+
+  /** A term's inverse document frequency over the content field; a term no chunk holds counts as the rarest. */
+  idf(term: string): number {
+    const df = Math.max(0, this.fields.content.terms.get(term)?.df ?? 0, this.fields.symbol.terms.get(term)?.df ?? 0, this.fields.path.terms.get(term)?.df ?? 0);
+    return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
   }
 
   /** Renumbers the live documents densely and drops the dead ones' postings. */
@@ -171,6 +216,8 @@ export class KeywordIndex {
     this.slotOfDoc = slotOfDoc;
     this.docs = next;
     this.scores = new Float64Array(Math.max(1024, next));
+    this.matched = new Float64Array(Math.max(1024, next));
+    this.lastTerm = new Int32Array(Math.max(1024, next));
     this.touched = new Int32Array(Math.max(1024, next));
   }
 }

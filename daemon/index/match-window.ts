@@ -1,0 +1,121 @@
+// Where in a chunk the query matched: the line a preview centres on and the editor puts the cursor on, a window of a few
+// lines around it, and the query words found (as the query spelled them). A chunk's head is often imports,
+// 'use strict' or a doc comment, so the window is chosen by scoring lines, never taken from the top blindly; a chunk that
+// matched by meaning alone shows its definition line.
+import { codeTokens } from './code-tokenizer';
+import type { DefinitionMatcher } from './definitions';
+import type { QueryPlan } from './query-plan';
+
+/** Lines in a match window: enough to read a statement and its neighbours, few enough that ten hits fit a screen. */
+export const WINDOW_LINES = 5;
+/** Identifier terms count this much more than prose words in a line's score. */
+const IDENTIFIER_WEIGHT = 2;
+/** Import and require lines mention every name a file uses: they rarely are the place a query means. */
+const IMPORT_LINE_WEIGHT = 0.3;
+/** Repeats of a term already in the window add this share of its weight: one mention says more than the tenth. */
+const REPEAT_SHARE = 0.25;
+/** Terms listed in `why.terms` at most. */
+const MAX_REASON_TERMS = 12;
+
+const IMPORT_LINE = /^\s*(import\b|from\s+\S+\s+import\b|use\s|using\s|package\s|#include\b|require\b|.*=\s*require\(|['"]use strict['"])/;
+const NOISE_LINE = /^\s*($|\/\/|\/\*|\*|#(?!\w)|--|"""|'''|@\w|['"]use strict['"];?\s*$)/;
+
+export interface MatchWindow {
+  /** 1-based, absolute line numbers. */
+  bestLine: number;
+  matchStart: number;
+  matchEnd: number;
+}
+
+/** Term → its weight in line scores: query weight × idf, identifiers' terms doubled. */
+export function lineTermWeights(plan: QueryPlan, idf: (term: string) => number): Map<string, number> {
+  const weights = new Map<string, number>();
+  const queryWeight = new Map(plan.terms.map(({ term, weight }) => [term, weight]));
+  for (const word of plan.words) {
+    for (const term of word.terms) {
+      const weight = (queryWeight.get(term) ?? 1) * idf(term) * (word.identifier ? IDENTIFIER_WEIGHT : 1);
+      weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+    }
+  }
+  return weights;
+}
+
+export function matchWindow(
+  startLine: number,
+  content: string,
+  symbol: string,
+  weights: Map<string, number>,
+  matcher: DefinitionMatcher,
+): MatchWindow {
+  const lines = content.split('\n');
+  const lineTerms = lines.map((line) => codeTokens(line).filter((term) => weights.has(term)));
+  const definition = matcher.definitionLine(content);
+  const lineScore = lines.map((line, i) => {
+    const sum = lineTerms[i].reduce((total, term) => total + weights.get(term)!, 0);
+    return IMPORT_LINE.test(line) ? sum * IMPORT_LINE_WEIGHT : sum;
+  });
+  // The definition line of a queried name is where a reader wants to land.
+  if (definition >= 0) lineScore[definition] += Math.max(...lineScore, 1);
+  let best = -1;
+  let bestScore = 0;
+  lineScore.forEach((score, i) => {
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  });
+  if (best < 0) return fallbackWindow(startLine, lines, symbol);
+  const size = Math.min(WINDOW_LINES, lines.length);
+  let windowStart = Math.max(0, Math.min(best - 1, lines.length - size));
+  let windowScore = -1;
+  for (let s = Math.max(0, best - size + 1); s <= Math.min(best, lines.length - size); s++) {
+    const score = windowValue(s, size, lineTerms, lineScore, weights);
+    if (score > windowScore) {
+      windowScore = score;
+      windowStart = s;
+    }
+  }
+  return { bestLine: startLine + best, matchStart: startLine + windowStart, matchEnd: startLine + windowStart + size - 1 };
+}
+
+/** A window's distinct terms at full weight, their repeats at a share; the best line is always inside. */
+function windowValue(start: number, size: number, lineTerms: string[][], lineScore: number[], weights: Map<string, number>): number {
+  const seen = new Set<string>();
+  let value = 0;
+  for (let i = start; i < start + size; i++) {
+    for (const term of lineTerms[i]) {
+      value += seen.has(term) ? REPEAT_SHARE * weights.get(term)! : weights.get(term)!;
+      seen.add(term);
+    }
+    value += 0.01 * lineScore[i];
+  }
+  return value;
+}
+
+/** No query term in any line (a match by meaning): the symbol's own line, or the first line that is not noise. */
+function fallbackWindow(startLine: number, lines: string[], symbol: string): MatchWindow {
+  const name = symbol.split(/>|,/)[0].trim().split(/\s+/).pop()?.split('.').pop() ?? '';
+  let best = name.length >= 2 ? lines.findIndex((line) => line.includes(name) && !IMPORT_LINE.test(line)) : -1;
+  if (best < 0) best = lines.findIndex((line) => !NOISE_LINE.test(line) && !IMPORT_LINE.test(line));
+  if (best < 0) best = 0;
+  const end = Math.min(lines.length - 1, best + WINDOW_LINES - 1);
+  return { bestLine: startLine + best, matchStart: startLine + best, matchEnd: startLine + end };
+}
+
+/** The query words found in a chunk, as the query spelled them: a word counts when most of its terms are there. */
+export function matchedWords(plan: QueryPlan, chunkTerms: Set<string>): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const words = plan.long ? [...plan.words.filter((word) => word.identifier), ...plan.words.filter((word) => !word.identifier)] : plan.words;
+  for (const word of words) {
+    const key = word.text.toLowerCase();
+    if (seen.has(key) || word.terms.length === 0) continue;
+    const present = word.terms.filter((term) => chunkTerms.has(term)).length;
+    if (present * 2 >= word.terms.length && present > 0) {
+      found.push(word.text);
+      seen.add(key);
+      if (found.length >= MAX_REASON_TERMS) break;
+    }
+  }
+  return found;
+}
