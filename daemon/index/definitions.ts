@@ -18,6 +18,8 @@ function escape(name: string): string {
 /** The line patterns that define `name` (last part of a dotted name, or the dotted name itself). */
 function definitionPattern(names: string[]): RegExp {
   const n = `(?:${names.map(escape).join('|')})`;
+  // A method's name is never dotted, and its parameter list holds no call: `send(message, function (err) {` is a use.
+  const bare = `(?:${names.filter((name) => /^[\w$]+$/.test(name)).map(escape).join('|') || '(?!)'})`;
   const qualified = `(?:[\\w$]+\\.)*${n}`;
   const patterns = [
     // res.redirect = function, exports.x = async (a) =>, x: function, res.contentType = res.type = function, Foo.prototype.x = function
@@ -26,8 +28,8 @@ function definitionPattern(names: string[]): RegExp {
     `\\b(?:function\\*?|def|defp|defmacro|class|fn|func|struct|interface|enum|trait|type|module|object|record|protocol|sub|proc|macro_rules!)\\s+(?:\\([^)]*\\)\\s*)?${qualified}\\b`,
     // A module-level `const X =` / `export let x:` / `val x =` (not indented: locals in a test are uses; not a require or import)
     `^(?:export\\s+)?(?:const|let|var|val)\\s+${n}\\s*[=:](?!\\s*(?:require\\(|await\\s+import\\())`,
-    // a method in a class body: `  async redirect(url) {`, `public void redirect(String url) {`, `pub fn` is above
-    `^\\s*(?:[\\w<>\\[\\],]+\\s+)*${n}\\s*(?:<[^>]*>)?\\s*\\([^)]*\\)\\s*(?::\\s*[^{;=]+|throws [\\w., ]+)?\\s*\\{`,
+    // a method in a class body: `  async redirect(url) {`, `public void redirect(String url) {` (`pub fn` is above)
+    `^[ \\t]*(?:[\\w<>\\[\\],]+[ \\t]+)*${bare}[ \\t]*(?:<[^>]*>)?[ \\t]*\\([^()]*\\)\\s*(?::\\s*[^{;=]+|throws [\\w., ]+)?\\s*\\{`,
     // Object.defineProperty(req, 'x', …), defineGetter(req, 'x', …)
     `define(?:Property|Getter)\\s*\\([^,]+,\\s*['"]${n}['"]`,
   ];

@@ -232,3 +232,100 @@ test('removed chunks never score again, also after the postings are compacted', 
   await index.add([chunk('new.ts', 'typescript', 1, 'function fresh', 'function fresh() { return sharedWord(2) + sharedWord(3); }')]);
   assert.deepEqual(find(index, query('sharedWord', 'keyword', { limit: 100, maxPerFile: 0 })).map((h) => h.path), ['new.ts', 'kept.ts']);
 });
+
+/** A small project where tests and a changelog mention an API far more often than its definition does. */
+async function crowded(): Promise<SearchIndex> {
+  const index = await SearchIndex.create(DIM);
+  const mentions = Array.from({ length: 6 }, (_, i) => `  it('sends ${i}', () => { res.sendReport(${i}); res.sendReport(${i}); })`).join('\n');
+  await index.add([
+    chunk('lib/report.js', 'javascript', 1, '', "'use strict';\nvar fs = require('fs');\nvar path = require('path');"),
+    chunk('lib/report.js', 'javascript', 5, 'function res.sendReport',
+      '/**\n * Send a report.\n */\nres.sendReport = function sendReport(report) {\n  var body = format(report);\n  this.end(body);\n};'),
+    chunk('lib/report.js', 'javascript', 20, 'function format', 'function format(report) {\n  return JSON.stringify(report);\n}'),
+    chunk('test/res.sendReport.js', 'javascript', 1, '', `describe('res.sendReport', () => {\n${mentions}\n});`),
+    chunk('test/res.sendReport.js', 'javascript', 20, '', `describe('res.sendReport again', () => {\n${mentions}\n});`),
+    chunk('History.md', 'markdown', 1, '4.0.0', '4.0.0\n=====\n  * res.sendReport: faster\n  * res.sendReport: fix res.sendReport with empty report'),
+  ]);
+  return index;
+}
+
+test('a definition ranks above tests and a changelog that mention it more, unless the query or a filter asks for them', async () => {
+  const index = await crowded();
+  for (const mode of ['keyword', 'hybrid'] as const) {
+    const hits = find(index, query('res.sendReport', mode));
+    assert.equal(hits[0].symbol, 'function res.sendReport', `${mode}: ${hits.map((h) => `${h.path}:${h.startLine}`).join(', ')}`);
+    assert.equal(hits[0].kind, 'code');
+    assert.equal(hits[0].why.definition, true);
+    assert.equal(hits[0].bestLine, 8, 'the line that defines it');
+    assert.deepEqual(hits[0].why.terms, ['res.sendReport']);
+    assert.deepEqual(Object.fromEntries(hits.map((h) => [h.path, h.kind])), { 'lib/report.js': 'code', 'test/res.sendReport.js': 'test', 'History.md': 'docs' });
+    assert.equal(find(index, query('tests for res.sendReport', mode))[0].kind, 'test', `${mode}: the query asks for tests`);
+    assert.equal(find(index, query('res.sendReport', mode, { paths: ['test/**'] }))[0].kind, 'test');
+    assert.equal(find(index, query('res.sendReport in the history', mode))[0].path, 'History.md');
+    const docs = find(index, query('res.sendReport', mode, { kinds: ['docs'] }));
+    assert.deepEqual([...new Set(docs.map((h) => h.path))], ['History.md'], `${mode}: the kinds filter`);
+    const codeAndTests = find(index, query('res.sendReport', mode, { kinds: ['code', 'test'] }));
+    assert.deepEqual([...new Set(codeAndTests.map((h) => h.kind))].sort(), ['code', 'test']);
+  }
+});
+
+test('negated globs exclude, alone and mixed with positive globs, in every mode', async () => {
+  const index = await crowded();
+  for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+    const notTests = find(index, query('res.sendReport report', mode, { paths: ['!test/**'], limit: 100, maxPerFile: 0 }));
+    assert.deepEqual([...new Set(notTests.map((h) => h.path))].sort(), ['History.md', 'lib/report.js'], mode);
+    const jsNotTests = find(index, query('res.sendReport report', mode, { paths: ['*.js', '!test/**'], limit: 100, maxPerFile: 0 }));
+    assert.deepEqual([...new Set(jsNotTests.map((h) => h.path))], ['lib/report.js'], mode);
+    const folderNotMd = find(index, query('res.sendReport report', mode, { paths: ['lib/**', 'test/**', '!**/*.md', '!test/**'], limit: 100, maxPerFile: 0 }));
+    assert.deepEqual([...new Set(folderNotMd.map((h) => h.path))], ['lib/report.js'], mode);
+  }
+});
+
+test('the no-match floor: nonsense gives noGoodMatch in every mode, weak hits only on request', async () => {
+  const index = await crowded();
+  for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+    const nonsense = index.search({ ...query('qqqzzzxxyy', mode), includeWeak: false, vector: new Float32Array(DIM) });
+    assert.equal(nonsense.noGoodMatch, true, mode);
+    assert.deepEqual(nonsense.hits, []);
+    if (mode !== 'keyword') {
+      assert.ok(nonsense.weakHits > 0, `${mode}: the vector side had candidates`);
+      const weak = index.search({ ...query('qqqzzzxxyy', mode), includeWeak: true, vector: new Float32Array(DIM) });
+      assert.equal(weak.noGoodMatch, true);
+      assert.equal(weak.hits.length, weak.hits.length > 0 ? weak.hits.length : -1, `${mode}: includeWeak returns them`);
+    }
+    const real = index.search({ ...query('res.sendReport', mode), includeWeak: false });
+    assert.equal(real.noGoodMatch, false, mode);
+    assert.ok(real.hits.length > 0);
+  }
+  const bigger = await built();
+  const partial = bigger.search({ ...query('slugify qqqzzzxxyy', 'keyword'), includeWeak: false });
+  assert.equal(partial.noGoodMatch, false, 'one real word of two still matches');
+  const mostlyNonsense = bigger.search({ ...query('request qqqzzzxxyy wwwvvvuuu pppooonnn', 'keyword'), includeWeak: false });
+  assert.equal(mostlyNonsense.noGoodMatch, true, 'a common word among made-up ones is not a match');
+});
+
+test('without maxPerFile a file\'s further hits follow the other files\' hits; explicit caps are hard', async () => {
+  const index = await built();
+  for (const mode of ['keyword', 'hybrid'] as const) {
+    const soft = find(index, query('request handler timeout', mode, { limit: 100, maxPerFile: undefined }));
+    const hard = find(index, query('request handler timeout', mode, { limit: 100, maxPerFile: 3 }));
+    const none = find(index, query('request handler timeout', mode, { limit: 100, maxPerFile: 0 }));
+    assert.equal(soft.length, none.length, `${mode}: the soft cap drops nothing`);
+    assert.ok(hard.length < soft.length);
+    assert.deepEqual(soft.slice(0, hard.length), hard, `${mode}: the first hits are the capped ones`);
+    const oneFile = find(index, query('request', mode, { limit: 100, maxPerFile: undefined, paths: ['src/feature1/module1.ts'] }));
+    assert.equal(oneFile.length, 6, `${mode}: a filter to one file returns all its chunks`);
+  }
+});
+
+test('files: true ranks files from their best chunks', async () => {
+  const index = await crowded();
+  const outcome = index.search({ ...query('res.sendReport', 'hybrid'), files: true, includeWeak: false });
+  assert.deepEqual(outcome.hits, []);
+  const files = outcome.files!;
+  assert.deepEqual(files.map((f) => f.path), ['lib/report.js', 'test/res.sendReport.js', 'History.md']);
+  assert.equal(files[0].bestLine, 5);
+  assert.equal(files[0].symbol, 'function res.sendReport');
+  assert.equal(files[1].chunks, 2);
+  assert.ok(files.every((f, i) => f.score > 0 && f.score <= 1 && (i === 0 || files[i - 1].score >= f.score)));
+});

@@ -207,7 +207,9 @@ export class SearchIndex {
       if (exclude && chunk.path === exclude.path && chunk.startLine <= exclude.endLine && chunk.endLine >= exclude.startLine) continue;
       const kind = FILE_KINDS[this.kindOfSlot[slot]];
       const definition = plan.names.length > 0 && matcher.defines(chunk.symbol, chunk.content);
-      const prior = kindPrior(kind, asked) * (plan.names.length > 0 && !definition ? RANKING.mentionPrior : 1);
+      // Mentions are what a search for tests or docs of a name wants ("tests for res.redirect"): no mention prior there.
+      const mentionOnly = plan.names.length > 0 && !definition && !(kind !== 'code' && asked.has(kind));
+      const prior = kindPrior(kind, asked) * (mentionOnly ? RANKING.mentionPrior : 1);
       const evidence = { matched: matched.get(slot) ?? 0, total: keyword.total, cosine: cosine.get(slot) ?? null };
       const weak = !passesFloor(query.mode, evidence, plan.long, this.fusion.minCosine);
       judged.push({ slot, chunk, kind, score: score * prior, keywordShare: this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine), definition, weak });
