@@ -27,7 +27,7 @@ res.redirect = function redirect(url) {
 
 function window(query: string, content: string, startLine = 100, symbol = '') {
   const plan = planQuery(query);
-  return matchWindow(startLine, content, symbol, lineTermWeights(plan, () => 1), definitionMatcher(plan.names));
+  return matchWindow(startLine, content, symbol, lineTermWeights(plan, () => 1), definitionMatcher(plan.names)).window;
 }
 
 test('the window centres on the definition of a queried identifier, not the chunk head', () => {

@@ -17,7 +17,7 @@ const REPEAT_SHARE = 0.25;
 /** Terms listed in `why.terms` at most. */
 const MAX_REASON_TERMS = 12;
 
-const IMPORT_LINE = /^\s*(import\b|from\s+\S+\s+import\b|use\s|using\s|package\s|#include\b|require\b|.*=\s*require\(|['"]use strict['"])/;
+const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|use\s|using\s|package\s|#include\b|['"]use strict['"])|\brequire\s*\(/;
 const NOISE_LINE = /^\s*($|\/\/|\/\*|\*|#(?!\w)|--|"""|'''|@\w|['"]use strict['"];?\s*$)/;
 
 export interface MatchWindow {
@@ -25,6 +25,12 @@ export interface MatchWindow {
   bestLine: number;
   matchStart: number;
   matchEnd: number;
+}
+
+/** The window, and the query terms found in the chunk's lines. */
+export interface WindowAndTerms {
+  window: MatchWindow;
+  found: Set<string>;
 }
 
 /** Term → its weight in line scores: query weight × idf, identifiers' terms doubled. */
@@ -46,11 +52,22 @@ export function matchWindow(
   symbol: string,
   weights: Map<string, number>,
   matcher: DefinitionMatcher,
-): MatchWindow {
+): WindowAndTerms {
   const lines = content.split('\n');
-  const lineTerms = lines.map((line) => codeTokens(line).filter((term) => weights.has(term)));
+  const terms = [...weights.keys()];
+  const found = new Set<string>();
+  // Tokenising only lines that contain a term as a substring (terms are lower-case stems, so a line holding the term holds
+  // the substring): a 100-hit page would otherwise tokenise every line of every chunk.
+  const lineTerms = lines.map((line) => {
+    const lower = line.toLowerCase();
+    if (!terms.some((term) => lower.includes(term))) return [];
+    const inLine = codeTokens(line).filter((term) => weights.has(term));
+    for (const term of inLine) found.add(term);
+    return inLine;
+  });
   const definition = matcher.definitionLine(content);
   const lineScore = lines.map((line, i) => {
+    if (lineTerms[i].length === 0) return 0;
     const sum = lineTerms[i].reduce((total, term) => total + weights.get(term)!, 0);
     return IMPORT_LINE.test(line) ? sum * IMPORT_LINE_WEIGHT : sum;
   });
@@ -64,7 +81,7 @@ export function matchWindow(
       bestScore = score;
     }
   });
-  if (best < 0) return fallbackWindow(startLine, lines, symbol);
+  if (best < 0) return { window: fallbackWindow(startLine, lines, symbol), found };
   const size = Math.min(WINDOW_LINES, lines.length);
   let windowStart = Math.max(0, Math.min(best - 1, lines.length - size));
   let windowScore = -1;
@@ -75,7 +92,7 @@ export function matchWindow(
       windowStart = s;
     }
   }
-  return { bestLine: startLine + best, matchStart: startLine + windowStart, matchEnd: startLine + windowStart + size - 1 };
+  return { window: { bestLine: startLine + best, matchStart: startLine + windowStart, matchEnd: startLine + windowStart + size - 1 }, found };
 }
 
 /** A window's distinct terms at full weight, their repeats at a share; the best line is always inside. */

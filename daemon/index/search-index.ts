@@ -436,8 +436,8 @@ function rankFiles(hits: Judged[]): FileHit[] {
 
 function toSearchHit(hit: Judged, plan: QueryPlan, weights: Map<string, number>, matcher: DefinitionMatcher): SearchHit {
   const { chunk } = hit;
-  const window = matchWindow(chunk.startLine, chunk.content, chunk.symbol, weights, matcher);
-  const chunkTerms = new Set(codeTokens(`${chunk.content}\n${chunk.symbol}\n${chunk.path}`));
+  const { window, found } = matchWindow(chunk.startLine, chunk.content, chunk.symbol, weights, matcher);
+  const chunkTerms = new Set([...found, ...codeTokens(`${chunk.symbol}\n${chunk.path}`)]);
   const keyword = Math.round(hit.keywordShare * 1000) / 1000;
   return {
     path: chunk.path, language: chunk.language, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol,
