@@ -55,3 +55,10 @@ test('a query over the limit is cut to it, keeping error lines and identifiers f
   assert.ok(Buffer.byteLength(cutQuery(oneLine).text) > MAX_QUERY_BYTES / 2, 'a single huge line is cut, not dropped');
   assert.deepEqual(cutQuery('short query'), { text: 'short query' });
 });
+
+test('a prose word also looks for the abbreviation code uses for it, at half weight', () => {
+  const terms = Object.fromEntries(planQuery('where are route parameters parsed').terms.map((t) => [t.term, t.weight]));
+  assert.equal(terms.parameter, 1);
+  assert.equal(terms.param, 0.5);
+  assert.equal(planQuery('parameterList').terms.some((t) => t.term === 'param'), false, 'identifiers are taken as spelled');
+});

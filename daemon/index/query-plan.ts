@@ -3,6 +3,7 @@
 // report or stack trace — which lines carry the signal. Long queries are cut here rather than refused.
 import { MAX_QUERY_BYTES, type FileKind } from '../protocol';
 import { codeTokens } from './code-tokenizer';
+import { CODE_ABBREVIATIONS } from './builtin-model/code-words';
 import type { WeightedTerm } from './keyword-index';
 
 /** A query of more words than this is a pasted report: its identifiers, paths and error lines count more than its prose. */
@@ -14,6 +15,24 @@ export const LONG_QUERY_WORDS = 30;
  * decided it: unweighted, the frames' common words (`at`, `node`, `internal`, `modules`) outnumbered the one function name.
  */
 const LONG_QUERY_WEIGHTS = { prose: 0.3, errorLine: 0.6, identifier: 1, path: 1 };
+
+/**
+ * A prose word also looks for the short name code uses for it ("parameters" → `param`, "configuration" → `config`), at
+ * this weight: "where are route parameters parsed" is about `app.param`, whose code never spells the word out.
+ */
+const ABBREVIATION_WEIGHT = 0.5;
+
+/** Term of a word → terms of the abbreviations code uses for it, from the built-in model's table. */
+const ABBREVIATIONS_OF: Map<string, string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const [short, long] of Object.entries(CODE_ABBREVIATIONS)) {
+    const longTerms = codeTokens(long);
+    const shortTerms = codeTokens(short);
+    if (longTerms.length !== 1 || shortTerms.length !== 1 || longTerms[0] === shortTerms[0]) continue;
+    map.set(longTerms[0], [...(map.get(longTerms[0]) ?? []), shortTerms[0]]);
+  }
+  return map;
+})();
 
 export interface QueryWord {
   /** As the query spelled it (`res.redirect`, `parseJsonConfig`, `route`). */
@@ -89,6 +108,13 @@ export function planQuery(text: string): QueryPlan {
               ? LONG_QUERY_WEIGHTS.errorLine
               : LONG_QUERY_WEIGHTS.prose;
       for (const term of word.terms) weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+      if (!word.identifier) {
+        for (const term of word.terms) {
+          for (const short of ABBREVIATIONS_OF.get(term) ?? []) {
+            if (!weights.has(short)) weights.set(short, weight * ABBREVIATION_WEIGHT);
+          }
+        }
+      }
     }
   }
   const names = new Set<string>();
