@@ -1,11 +1,14 @@
 // What turns fused relevance into the order a developer trusts, in one place: multiplicative priors (all ≤ 1, so scores
 // stay in [0, 1]) and the no-match floor. Measured on express (159 files; `test/` and `History.md` hold most mentions of
-// every API name) with the built-in model, hybrid mode, before these priors: `res.redirect`, `res.cookie`, "send a file to
-// the client" and "where are route parameters parsed" put tests and History.md in the top 3 and the definitions in
-// lib/response.js / lib/application.js at rank 6 or below (fused 0.47–0.51 against 0.96–0.98 for test chunks, whose file
-// names repeat the API name). A test chunk needs a prior under ~0.5 to fall below the definition; 0.45 leaves room for
-// a strong test match to still beat a weak code match. A mention-only prior of 0.6 on top puts every definition of a
-// queried identifier above mere uses of it in the same kind of file.
+// every API name) with the built-in model, hybrid mode. Before: `res.redirect` and `res.cookie` gave three test chunks
+// first (fused 0.96–0.98: their file names repeat the API name) and the definition below rank 6; "send a file to the
+// client" gave three `test/res.sendFile.js` chunks (0.86–0.98) above `res.sendFile` (0.51); "where are route parameters
+// parsed" gave `test/Route.js` ×3 and History.md. The best test chunk must fall under the definition: 0.98 × p < 0.51 needs
+// p < 0.52, and 0.45 leaves room for a strong test match to still beat a weak code match. The mention prior (0.6) puts
+// a definition above mere uses in files of the same kind (`res.cookie`: the chunk defining it 0.50, `res.clearCookie`'s
+// chunk 0.31). After: the definition is first for all four identifier queries tried (`res.redirect` 0.44 against tests'
+// 0.27, `res.cookie`, `app.param`, `req.host`), `res.sendFile` first for "send a file", and `lib/` holds the top 3 of
+// "where are route parameters parsed" (`app.param` 2nd).
 // The floor: keyword evidence is the share of the query's idf mass a chunk holds (BM25 normalised by the best hit cannot
 // say "nothing matched", since the best is always 1); semantic evidence is the cosine, whose floor depends on the model.
 import type { FileKind, SearchMode } from '../protocol';
@@ -17,12 +20,15 @@ export const RANKING = {
   mentionPrior: 0.6,
   /**
    * Keyword floor: a chunk must hold this share of the query's idf mass (a made-up word counts as the rarest term).
-   * `qqqzzzxxyy` holds 0; "format qqqzzzxxyy" still finds `format` (~0.35). Measured on CoSQA dev, keyword mode over the
+   * `qqqzzzxxyy` holds 0; a rare real word beside a made-up one ("slugify qqqzzzxxyy") still passes. Measured on CoSQA dev, keyword mode over the
    * 6,267 functions (in process, MRR@100): no floor 0.3432; 0.10 0.3432; 0.15 0.3430; 0.20 0.3422; 0.25 0.3367; 0.30
    * 0.3257 — web queries carry words code never has ("python", "how to"), so a higher share drops real answers.
    */
   keywordShare: 0.15,
-  /** …or, in a long pasted query, this much idf mass (about three rare terms): a report is mostly words no chunk has. */
+  /**
+   * …or, in a long pasted query, this much idf mass (about three rare terms at idf ~6, a name used in a few of some
+   * thousand chunks): a report is mostly words no chunk has, so its share is always small. Chosen, not fitted.
+   */
   longQueryMass: 18,
 };
 
