@@ -19,6 +19,7 @@ const CASES: Record<FileKind, string[]> = {
   code: [
     'lib/response.js', 'src/index.ts', 'crates/core/search.rs', 'history.js', 'src/release.go', 'src/Latest.java', 'contest.py',
     'src/testing_utils_helpers.ts', 'latest.py', 'requirements.txt', 'lib/router/route.js', 'attest.go',
+    'constructor/__proto__/toString.js',
   ],
 };
 

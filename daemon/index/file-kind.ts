@@ -5,7 +5,7 @@
 import type { FileKind } from '../protocol';
 
 /** Folders whose files are all of one kind, wherever they sit in the path. Fixtures and test data count as tests. */
-const FOLDER_KINDS: Record<string, FileKind> = {
+const FOLDER_KINDS = new Map<string, FileKind>(Object.entries({
   test: 'test', tests: 'test', __tests__: 'test', __test__: 'test', spec: 'test', specs: 'test', testing: 'test',
   testdata: 'test', 'test-data': 'test', test_data: 'test', fixtures: 'test', fixture: 'test', __fixtures__: 'test',
   __mocks__: 'test', e2e: 'test', benches: 'test', bench: 'test', benchmarks: 'test',
@@ -13,7 +13,7 @@ const FOLDER_KINDS: Record<string, FileKind> = {
   examples: 'example', example: 'example', samples: 'example', sample: 'example', demo: 'example', demos: 'example',
   vendor: 'generated', third_party: 'generated', 'third-party': 'generated', thirdparty: 'generated',
   node_modules: 'generated', generated: 'generated', __generated__: 'generated', gen: 'generated',
-};
+} satisfies Record<string, FileKind>));
 
 /** File names (lower-cased) that say the kind whatever the folder. */
 const NAME_PATTERNS: [RegExp, FileKind][] = [
@@ -37,7 +37,7 @@ export function fileKind(path: string): FileKind {
   for (const [pattern, kind] of NAME_PATTERNS) if (kind === 'generated' && pattern.test(name)) return kind;
   const folders = path.split('/').slice(0, -1);
   for (const folder of folders) {
-    const kind = FOLDER_KINDS[folder.toLowerCase()];
+    const kind = FOLDER_KINDS.get(folder.toLowerCase());
     if (kind === 'generated') return kind;
   }
   if (TEST_SOURCE_ROOT.test(path)) return 'test';
@@ -45,7 +45,7 @@ export function fileKind(path: string): FileKind {
   if (CLASS_TEST_NAME.test(path.slice(path.lastIndexOf('/') + 1))) return 'test';
   // The innermost conventional folder decides: `docs/examples/x.js` is an example, `examples/test/x.js` a test.
   for (let i = folders.length - 1; i >= 0; i--) {
-    const kind = FOLDER_KINDS[folders[i].toLowerCase()];
+    const kind = FOLDER_KINDS.get(folders[i].toLowerCase());
     if (kind) return kind;
   }
   for (const [pattern, kind] of NAME_PATTERNS) if (kind === 'docs' && pattern.test(name)) return kind;

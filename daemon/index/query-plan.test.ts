@@ -17,6 +17,7 @@ test('words that ask for tests, docs or examples are noticed', () => {
   assert.deepEqual([...planQuery('changelog entry for cookies').askedKinds], ['docs']);
   assert.deepEqual([...planQuery('example of a session').askedKinds], ['example']);
   assert.deepEqual([...planQuery('send a file').askedKinds], []);
+  assert.deepEqual([...planQuery('constructor toString __proto__').askedKinds], [], 'Object.prototype keys are plain words');
 });
 
 const STACK_TRACE = `I upgraded and now every request fails. It worked fine last week on my laptop and I did not change anything in

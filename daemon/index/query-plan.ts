@@ -53,13 +53,13 @@ export interface QueryPlan {
 }
 
 /** Words (lower-case) that ask for a kind of file rather than describe code. */
-const KIND_WORDS: Record<string, FileKind> = {
+const KIND_WORDS = new Map<string, FileKind>(Object.entries({
   test: 'test', tests: 'test', testing: 'test', spec: 'test', specs: 'test', unittest: 'test', fixture: 'test', fixtures: 'test',
   mock: 'test', mocks: 'test',
   changelog: 'docs', history: 'docs', docs: 'docs', doc: 'docs', documentation: 'docs', readme: 'docs',
   example: 'example', examples: 'example', sample: 'example', samples: 'example', demo: 'example',
   generated: 'generated', vendor: 'generated', vendored: 'generated', protobuf: 'generated',
-};
+} satisfies Record<string, FileKind>));
 
 const PATH_WORD = /[\w.-]*\/[\w./-]+|^[\w-]+\.(js|jsx|mjs|cjs|ts|tsx|py|go|rs|java|kt|rb|php|c|cc|cpp|h|hpp|cs|swift|scala|sh|md|json|ya?ml|toml)(:\d+)*$/;
 /** camelCase, snake_case, dotted or `::` names, calls (`foo()`), `$vars`. */
@@ -125,7 +125,7 @@ export function planQuery(text: string): QueryPlan {
   }
   const askedKinds = new Set<FileKind>();
   for (const word of words) {
-    const kind = KIND_WORDS[word.text.toLowerCase()];
+    const kind = KIND_WORDS.get(word.text.toLowerCase());
     if (kind) askedKinds.add(kind);
   }
   return {
