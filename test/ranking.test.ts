@@ -151,6 +151,7 @@ Thanks for any help with this, it blocks our release.`;
     assert.deepEqual(result.results, []);
     const files = result.files!;
     assert.equal(files[0].path, 'lib/mailer.js');
+    assert.equal(files[0].bestLine, 20, 'where mailer.sendMail is defined');
     assert.equal(new Set(files.map((f) => f.path)).size, files.length, 'one entry per file');
     assert.ok(files.some((f) => f.path === 'test/mailer.sendMail.js' && f.kind === 'test' && f.chunks >= 1));
   });

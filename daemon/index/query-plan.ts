@@ -118,8 +118,8 @@ export function planQuery(text: string): QueryPlan {
     }
   }
   const names = new Set<string>();
-  // A query of one or two plain words may be a name (`redirect`, `parse config`); in a sentence they are prose.
-  const shortQuery = wordCount <= 2;
+  // A one-word query may be a name (`redirect`); two plain words or more are prose ("scaled input", "parse config").
+  const shortQuery = wordCount === 1;
   for (const word of words) {
     if (word.identifier || (shortQuery && /^[A-Za-z_$][\w$]{2,}$/.test(word.text))) for (const name of namesOf(word.text)) names.add(name);
   }

@@ -324,7 +324,7 @@ test('files: true ranks files from their best chunks', async () => {
   assert.deepEqual(outcome.hits, []);
   const files = outcome.files!;
   assert.deepEqual(files.map((f) => f.path), ['lib/report.js', 'test/res.sendReport.js', 'History.md']);
-  assert.equal(files[0].bestLine, 5);
+  assert.equal(files[0].bestLine, 8, 'the best chunk\'s best line: the definition');
   assert.equal(files[0].symbol, 'function res.sendReport');
   assert.equal(files[1].chunks, 2);
   assert.ok(files.every((f, i) => f.score > 0 && f.score <= 1 && (i === 0 || files[i - 1].score >= f.score)));

@@ -371,10 +371,16 @@ export class SearchIndex {
     const end = query.offset + query.limit;
     const weakHits = query.includeWeak ? 0 : Math.min(judged.length - strong.length, end);
     const noGoodMatch = strong.length === 0;
-    if (query.files) return { hits: [], files: rankFiles(shown).slice(query.offset, end), noGoodMatch, weakHits };
-    const capped = capPerFile(shown, query.maxPerFile, end);
     const weights = lineTermWeights(plan, (term) => this.keyword.idf(term));
     const matcher = definitionMatcher(plan.names);
+    if (query.files) {
+      const files = rankFiles(shown).slice(query.offset, end).map(({ file, best }) => {
+        const { window } = matchWindow(best.chunk.startLine, best.chunk.content, best.chunk.symbol, weights, matcher);
+        return { ...file, bestLine: window.bestLine };
+      });
+      return { hits: [], files, noGoodMatch, weakHits };
+    }
+    const capped = capPerFile(shown, query.maxPerFile, end);
     const hits = capped.slice(query.offset, end).map((hit) => toSearchHit(hit, plan, weights, matcher));
     return { hits, noGoodMatch, weakHits };
   }
@@ -414,24 +420,25 @@ function capPerFile(hits: Judged[], maxPerFile: number | undefined, wanted: numb
   return [...first, ...overflow].slice(0, wanted);
 }
 
-/** Files scored from their best chunks: the best, plus a small share of the next two; kept in [0, 1]. */
-function rankFiles(hits: Judged[]): FileHit[] {
+/** Files scored from their best chunks: the best, plus a small share of the next two; kept in [0, 1]. Best first. */
+function rankFiles(hits: Judged[]): { file: FileHit; best: Judged }[] {
   const byFile = new Map<string, Judged[]>();
   for (const hit of hits) {
     const list = byFile.get(hit.chunk.path);
     if (list) list.push(hit);
     else byFile.set(hit.chunk.path, [hit]);
   }
-  const files: FileHit[] = [];
+  const files: { file: FileHit; best: Judged }[] = [];
   for (const [path, list] of byFile) {
     const [best, ...rest] = list;
     const more = rest.slice(0, 2).reduce((sum, hit) => sum + hit.score, 0);
+    const score = (best.score + FILE_MORE_SHARE * more) / (1 + 2 * FILE_MORE_SHARE);
     files.push({
-      path, language: best.chunk.language, kind: best.kind, score: (best.score + FILE_MORE_SHARE * more) / (1 + 2 * FILE_MORE_SHARE),
-      chunks: list.length, bestLine: best.chunk.startLine, symbol: best.chunk.symbol,
+      file: { path, language: best.chunk.language, kind: best.kind, score, chunks: list.length, bestLine: best.chunk.startLine, symbol: best.chunk.symbol },
+      best,
     });
   }
-  return files.sort((a, b) => b.score - a.score);
+  return files.sort((a, b) => b.file.score - a.file.score);
 }
 
 function toSearchHit(hit: Judged, plan: QueryPlan, weights: Map<string, number>, matcher: DefinitionMatcher): SearchHit {
