@@ -169,9 +169,9 @@ export class KeywordIndex {
     return { hits, total };
   }
 
-  /** A term's inverse document frequency over the content field; a term no chunk holds counts as the rarest. */
+  /** A term's inverse document frequency (by the field holding it most); a term no chunk holds counts as the rarest. */
   idf(term: string): number {
-    const df = Math.max(0, this.fields.content.terms.get(term)?.df ?? 0, this.fields.symbol.terms.get(term)?.df ?? 0, this.fields.path.terms.get(term)?.df ?? 0);
+    const df = Math.max(0, ...TEXT_FIELDS.map((name) => this.fields[name].terms.get(term)?.df ?? 0));
     return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
   }
 

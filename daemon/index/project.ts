@@ -401,7 +401,8 @@ function checkPaging(params: { limit?: number; offset?: number; maxPerFile?: num
   }
   if (!Number.isInteger(offset) || offset < 0) throw invalid(`offset must be a whole number >= 0 (got ${JSON.stringify(offset)})`);
   if (maxPerFile !== undefined && (!Number.isInteger(maxPerFile) || maxPerFile < 0)) {
-    throw invalid(`maxPerFile must be a whole number >= 0 (got ${JSON.stringify(maxPerFile)}); omit it for the default (${DEFAULT_MAX_PER_FILE}, others' hits first)`);
+    const why = `omit it for the default (${DEFAULT_MAX_PER_FILE} first, the rest after other files' hits)`;
+    throw invalid(`maxPerFile must be a whole number >= 0 (got ${JSON.stringify(maxPerFile)}); ${why}`);
   }
   return { limit, offset, ...(maxPerFile !== undefined ? { maxPerFile } : {}) };
 }

@@ -212,7 +212,8 @@ export class SearchIndex {
       const prior = kindPrior(kind, asked) * (mentionOnly ? RANKING.mentionPrior : 1);
       const evidence = { matched: matched.get(slot) ?? 0, total: keyword.total, cosine: cosine.get(slot) ?? null };
       const weak = !passesFloor(query.mode, evidence, plan.long, this.fusion.minCosine);
-      judged.push({ slot, chunk, kind, score: score * prior, keywordShare: this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine), definition, weak });
+      const keywordShare = this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine);
+      judged.push({ slot, chunk, kind, score: score * prior, keywordShare, definition, weak });
     }
     return judged.sort((a, b) => b.score - a.score);
   }
@@ -434,7 +435,10 @@ function rankFiles(hits: Judged[]): { file: FileHit; best: Judged }[] {
     const more = rest.slice(0, 2).reduce((sum, hit) => sum + hit.score, 0);
     const score = (best.score + FILE_MORE_SHARE * more) / (1 + 2 * FILE_MORE_SHARE);
     files.push({
-      file: { path, language: best.chunk.language, kind: best.kind, score, chunks: list.length, bestLine: best.chunk.startLine, symbol: best.chunk.symbol },
+      file: {
+        path, language: best.chunk.language, kind: best.kind, score, chunks: list.length, bestLine: best.chunk.startLine,
+        symbol: best.chunk.symbol,
+      },
       best,
     });
   }
