@@ -117,7 +117,7 @@ export type FileKind = 'code' | 'test' | 'docs' | 'example' | 'generated';
 export const FILE_KINDS: readonly FileKind[] = ['code', 'test', 'docs', 'example', 'generated'];
 
 export interface SearchFilters {
-  /** Language ids (`typescript`, `python`, …). Empty or omitted: all. Unknown ids are refused (InvalidParams). */
+  /** Language ids or names, any case (`typescript`, `ts`, `py`, `golang`, …: grammars/language-names.ts). Empty or omitted: all. Unknown ones are refused (InvalidParams). */
   languages?: string[];
   /**
    * Globs relative to the root (`src/**`, `*.py`). A glob starting with `!` excludes. A chunk matches when its file

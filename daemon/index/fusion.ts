@@ -16,17 +16,29 @@ export interface FusionWeights {
   vector: number;
   /** Rescale the vector list so its best cosine counts 1 and its worst 0, as the keyword list's best counts 1. */
   normaliseVector: boolean;
+  /** The no-match floor of the vector side: a cosine below this is not evidence that a chunk means what the query says. */
+  minCosine: number;
 }
 
+/**
+ * The built-in model's no-match floor. Calibrated on express (159 files): the best cosine of 7 nonsense queries
+ * (`qqqzzzxxyy`, `purple elephant banana spaceship`, `lorem ipsum dolor sit amet`, `the quick brown fox jumps`, …) was
+ * 0.00–0.45 (made-up words have no vector at all: 0); of 13 real questions ("send a file to the client", "listen on a
+ * port", "mount a sub application", …) 0.50–0.83. 0.47 sits between the two.
+ */
+export const BUILTIN_MIN_COSINE = 0.47;
+/** Sentence-transformer models put unrelated texts at cosine ~0.1–0.3 and related ones above ~0.35; not measurable here (no such model offline). */
+export const CONFIGURED_MIN_COSINE = 0.3;
+
 /** Fitted for the built-in model on the CoSQA dev set (`npm run eval`, data in `/work/shared/eval/cosqa/`). */
-export const BUILTIN_FUSION: FusionWeights = { keyword: 0.95, vector: 0.05, normaliseVector: false };
+export const BUILTIN_FUSION: FusionWeights = { keyword: 0.95, vector: 0.05, normaliseVector: false, minCosine: BUILTIN_MIN_COSINE };
 
 /**
  * For a model the user configured: nothing here can measure one (no transformer model can be had offline), so both
  * sides count equally after min-max normalisation, the usual convex combination for a dense model of unknown cosine
  * scale. The built-in weights would all but ignore a strong model's vectors.
  */
-export const CONFIGURED_MODEL_FUSION: FusionWeights = { keyword: 0.5, vector: 0.5, normaliseVector: true };
+export const CONFIGURED_MODEL_FUSION: FusionWeights = { keyword: 0.5, vector: 0.5, normaliseVector: true, minCosine: CONFIGURED_MIN_COSINE };
 
 /** The weights for a model, by the id the embedder reports (`builtin-…` for the built-in model). */
 export function fusionWeightsFor(modelId: string): FusionWeights {

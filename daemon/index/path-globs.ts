@@ -1,5 +1,7 @@
 // Turns the path globs of a search filter into a cheap pre-filter the search index can apply inside its query
 // (an ancestor folder and/or a file extension) plus an exact check for the globs the pre-filter cannot express.
+// A glob starting with `!` excludes (rg's and VS Code's habit): it never narrows the pre-filter, it only removes files
+// in the exact check, so `!test/**` alone means "every file outside test/".
 import picomatch from 'picomatch';
 import { ErrorCodes } from '../protocol';
 
@@ -9,13 +11,32 @@ export class InvalidParamsError extends Error {
 }
 
 export interface CompiledGlob {
+  /** The glob as given, without its `!` and leading `./`. */
+  pattern: string;
   /** Only files under this folder can match (root-relative, no trailing slash), or null. */
   folder: string | null;
   /** Only files with this extension (`.py`) can match, or null. */
   ext: string | null;
   /** True when folder and ext say it all and `matches` need not run. */
   exact: boolean;
+  /** True for a `!glob`: `matches` then tells the files it excludes, and folder/ext are null. */
+  negated: boolean;
   matches(path: string): boolean;
+}
+
+/** True when a path passes a search's globs: it matches a positive glob (or there is none) and no negated one. */
+export function passesGlobs(globs: CompiledGlob[], path: string): boolean {
+  let positive = false;
+  let anyPositive = false;
+  for (const glob of globs) {
+    if (glob.negated) {
+      if (glob.matches(path)) return false;
+    } else {
+      anyPositive = true;
+      positive ||= glob.matches(path);
+    }
+  }
+  return positive || !anyPositive;
 }
 
 const SINGLE_EXT = /^\*(\.[A-Za-z0-9_+-]+)$/;
@@ -53,7 +74,16 @@ function invalid(glob: string, why: string): InvalidParamsError {
 
 /** Compiles one glob relative to the project root (`src/**`, `*.py`, `daemon/index/*.ts`, or a plain file or folder path). */
 export function compileGlob(raw: string): CompiledGlob {
-  const glob = raw.trim().replace(/^\.\//, '');
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('!')) {
+    const positive = compilePositive(raw, trimmed.slice(1));
+    return { ...positive, folder: null, ext: null, exact: false, negated: true };
+  }
+  return compilePositive(raw, trimmed);
+}
+
+function compilePositive(raw: string, text: string): CompiledGlob {
+  const glob = text.trim().replace(/^\.\//, '');
   if (!glob) throw invalid(raw, 'it is empty');
   if (glob.startsWith('/') || /^[A-Za-z]:/.test(glob)) throw invalid(raw, 'use a path relative to the project root');
   if (glob.split('/').includes('..')) throw invalid(raw, '".." is not allowed');
@@ -63,7 +93,7 @@ export function compileGlob(raw: string): CompiledGlob {
     // A plain path names a file or everything under a folder.
     const folder = glob.replace(/\/+$/, '');
     const parent = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : null;
-    return { folder: parent, ext: null, exact: false, matches: (p) => p === folder || p.startsWith(`${folder}/`) };
+    return { pattern: glob, folder: parent, ext: null, exact: false, negated: false, matches: (p) => p === folder || p.startsWith(`${folder}/`) };
   }
   let matcher: (path: string) => boolean;
   try {
@@ -77,5 +107,5 @@ export function compileGlob(raw: string): CompiledGlob {
   const exact =
     (folder !== null && scan.glob === '**') ||
     (ext !== null && (scan.glob === `**/${last}` || (folder === null && scan.glob === last)));
-  return { folder, ext, exact, matches: matcher };
+  return { pattern: glob, folder, ext, exact, negated: false, matches: matcher };
 }

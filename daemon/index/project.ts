@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
+import { resolveLanguageNames } from '../../grammars/language-names';
 import type { Logger } from '../log';
 import { projectIndexDir } from '../paths';
 import {
@@ -21,7 +22,6 @@ import {
   type ProjectStatus,
   type ProjectSummary,
   type SearchFilters,
-  type SearchHit,
   type SearchMode,
   type SearchParams,
   type SearchResult,
@@ -34,6 +34,7 @@ import type { EmbeddingCache } from './embedding-cache';
 import { FULL_GC_AFTER_FILES, fullGc } from './full-gc';
 import { fusionWeightsFor } from './fusion';
 import { runIndexPass, type ProgressSink } from './indexer';
+import { cutQuery } from './query-plan';
 import { SearchIndex, type SearchQuery } from './search-index';
 import { ChunkStore, type FileRecord } from './store';
 import type { ProjectFilter } from './walker';
@@ -153,13 +154,17 @@ export class Project {
 
   async search(params: SearchParams, sink: ProgressSink): Promise<SearchResult> {
     const started = Date.now();
-    const query = checkQuery(params.query);
+    const { text: query, note } = cutQuery(checkQuery(params.query));
     const mode = checkMode(params.mode);
+    const shape = checkShape(params);
     const { loaded, indexedFirst } = await this.loadIndexed(sink);
     const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query]))[0];
-    const results = await loaded.searchIndex.search({ text: query, vector, mode, ...checkPaging(params), ...filters(params) });
+    const outcome = loaded.searchIndex.search({ text: query, vector, mode, ...checkPaging(params), ...filters(params), ...shape });
     const indexing = this.running !== null || loaded.searchIndex.warming;
-    return { query, mode, tookMs: Date.now() - started, results, indexedFirst, indexing, noGoodMatch: false, weakHits: 0 };
+    return {
+      query, mode, tookMs: Date.now() - started, results: outcome.hits, ...(outcome.files ? { files: outcome.files } : {}),
+      noGoodMatch: outcome.noGoodMatch, weakHits: outcome.weakHits, ...(note ? { queryNote: note } : {}), indexedFirst, indexing,
+    };
   }
 
   /** Chunks like the given lines of a file (the chunk itself left out) or like a piece of code. */
@@ -168,10 +173,14 @@ export class Project {
     const { loaded, indexedFirst } = await this.loadIndexed(() => {});
     const { text, exclude, label } = await this.similarSource(params, loaded);
     const vector = (await loaded.engine.embedder.embed([text]))[0];
-    const results: SearchHit[] = await loaded.searchIndex.search({
-      text: '', vector, mode: 'semantic', ...checkPaging(params), ...filters(params), exclude,
+    // Like-this searches have no words to judge by: every neighbour is shown, nearest first.
+    const outcome = loaded.searchIndex.search({
+      text: '', vector, mode: 'semantic', ...checkPaging(params), ...filters(params), exclude, includeWeak: true,
     });
-    return { query: label, mode: 'semantic', tookMs: Date.now() - started, results, indexedFirst, indexing: this.running !== null, noGoodMatch: false, weakHits: 0 };
+    return {
+      query: label, mode: 'semantic', tookMs: Date.now() - started, results: outcome.hits, indexedFirst, indexing: this.running !== null,
+      noGoodMatch: false, weakHits: 0,
+    };
   }
 
   /**
@@ -375,9 +384,16 @@ function invalid(message: string): ResponseError<void> {
 function checkQuery(query: unknown): string {
   const text = typeof query === 'string' ? query.trim() : '';
   if (!text) throw invalid('query is empty: type what you are looking for');
-  const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_QUERY_BYTES) throw invalid(`query is too long (${bytes} bytes): keep it under ${MAX_QUERY_BYTES} bytes`);
   return text;
+}
+
+function checkShape(params: SearchParams): { includeWeak: boolean; files: boolean } {
+  const flag = (value: unknown, name: string): boolean => {
+    if (value === undefined) return false;
+    if (typeof value !== 'boolean') throw invalid(`${name} must be true or false (got ${JSON.stringify(value)})`);
+    return value;
+  };
+  return { includeWeak: flag(params.includeWeak, 'includeWeak'), files: flag(params.files, 'files') };
 }
 
 function checkMode(mode: unknown): SearchMode {
@@ -387,14 +403,17 @@ function checkMode(mode: unknown): SearchMode {
 }
 
 /** Out-of-range values are refused, not clamped, so a caller learns that its limit was not honoured. */
-function checkPaging(params: { limit?: number; offset?: number; maxPerFile?: number }): { limit: number; offset: number; maxPerFile: number } {
-  const { limit = DEFAULT_SEARCH_LIMIT, offset = 0, maxPerFile = DEFAULT_MAX_PER_FILE } = params;
+function checkPaging(params: { limit?: number; offset?: number; maxPerFile?: number }): { limit: number; offset: number; maxPerFile?: number } {
+  const { limit = DEFAULT_SEARCH_LIMIT, offset = 0, maxPerFile } = params;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
     throw invalid(`limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT} (got ${JSON.stringify(limit)})`);
   }
   if (!Number.isInteger(offset) || offset < 0) throw invalid(`offset must be a whole number >= 0 (got ${JSON.stringify(offset)})`);
-  if (!Number.isInteger(maxPerFile) || maxPerFile < 0) throw invalid(`maxPerFile must be a whole number >= 0 (got ${JSON.stringify(maxPerFile)})`);
-  return { limit, offset, maxPerFile };
+  if (maxPerFile !== undefined && (!Number.isInteger(maxPerFile) || maxPerFile < 0)) {
+    const why = `omit it for the default (${DEFAULT_MAX_PER_FILE} first, the rest after other files' hits)`;
+    throw invalid(`maxPerFile must be a whole number >= 0 (got ${JSON.stringify(maxPerFile)}); ${why}`);
+  }
+  return { limit, offset, ...(maxPerFile !== undefined ? { maxPerFile } : {}) };
 }
 
 function filters(params: SearchFilters): Required<SearchFilters> {
@@ -406,7 +425,13 @@ function filters(params: SearchFilters): Required<SearchFilters> {
   const kinds = list(params.kinds, 'kinds');
   const unknown = kinds.find((kind) => !(FILE_KINDS as readonly string[]).includes(kind));
   if (unknown !== undefined) throw invalid(`unknown file kind "${unknown}"; use one of: ${FILE_KINDS.join(', ')}`);
-  return { languages: list(params.languages, 'languages'), paths: list(params.paths, 'paths'), kinds: kinds as FileKind[] };
+  let languages: string[];
+  try {
+    languages = resolveLanguageNames(list(params.languages, 'languages'));
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
+  return { languages, paths: list(params.paths, 'paths'), kinds: kinds as FileKind[] };
 }
 
 function firstLine(text: string): string {

@@ -4,11 +4,17 @@
 // objects: a contiguous Float32Array halves the memory and is several times faster at 100k × 100-d (see the bench).
 import { create, insert, remove, type AnyOrama } from '@orama/orama';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { SearchHit, SearchMode } from '../protocol';
+import { DEFAULT_MAX_PER_FILE, FILE_KINDS, type FileHit, type FileKind, type SearchHit, type SearchMode } from '../protocol';
+import { codeTokens } from './code-tokenizer';
+import { definitionMatcher, type DefinitionMatcher } from './definitions';
+import { fileKind } from './file-kind';
 import { BUILTIN_FUSION, FUSION_CANDIDATES, fuse, normaliseKeyword, type FusionWeights, type Scored } from './fusion';
 import { grownArray } from './grown-array';
-import { KeywordIndex, type TextFields } from './keyword-index';
-import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, type CompiledGlob } from './path-globs';
+import { KeywordIndex, type KeywordHits, type TextFields } from './keyword-index';
+import { lineTermWeights, matchedWords, matchWindow } from './match-window';
+import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, passesGlobs, type CompiledGlob } from './path-globs';
+import { planQuery, type QueryPlan } from './query-plan';
+import { kindPrior, passesFloor, RANKING } from './ranking';
 import type { StoredChunk } from './store';
 import { TopK } from './top-k';
 
@@ -20,17 +26,48 @@ export interface SearchQuery {
   limit: number;
   offset: number;
   languages?: string[];
-  /** Globs relative to the root; a chunk matches when its path matches any. */
+  /** Globs relative to the root; a chunk matches when its path matches a positive glob (or there is none) and no `!glob`. */
   paths?: string[];
-  /** At most this many hits per file; 0 = no cap. */
-  maxPerFile: number;
+  kinds?: FileKind[];
+  /** At most this many hits per file, 0 = no cap; undefined: the soft default (a file's further hits come after every other file's). */
+  maxPerFile?: number;
+  /** Keep hits under the no-match floor (after the others). */
+  includeWeak?: boolean;
+  /** Rank files instead of chunks. */
+  files?: boolean;
   /** Drop chunks overlapping this range (find-similar: the query chunk itself). */
   exclude?: { path: string; startLine: number; endLine: number };
 }
 
+export interface SearchOutcome {
+  hits: SearchHit[];
+  /** With `files`: the files, best first (hits is then empty). */
+  files?: FileHit[];
+  /** True when no candidate passed the no-match floor. */
+  noGoodMatch: boolean;
+  /** Candidates under the floor left out, at most as many as the page could have shown. */
+  weakHits: number;
+}
+
+/** A candidate with its evidence, after the priors. */
+interface Judged {
+  slot: number;
+  chunk: StoredChunk;
+  kind: FileKind;
+  score: number;
+  /** Share of the fused score that came from keywords. */
+  keywordShare: number;
+  definition: boolean;
+  weak: boolean;
+}
+
+/** In a `files` search, a file's score is its best chunk's plus this share of each of its next two: breadth breaks ties. */
+const FILE_MORE_SHARE = 0.1;
+
 /** Orama holds only the filter fields: its own full-text index keeps no term frequencies and costs a radix tree per field. */
 const schema = {
   language: 'enum',
+  kind: 'enum',
   ext: 'enum',
   folders: 'enum[]',
 } as const;
@@ -56,6 +93,8 @@ export class SearchIndex {
   /** Orama internal id → slot. */
   private slotByInternal = new Int32Array(1024);
   private vectors: Float32Array;
+  /** Index into FILE_KINDS per slot, from the chunk's path (`file-kind.ts`). */
+  private kindOfSlot: Uint8Array = new Uint8Array(1024);
   private live = 0;
   private pending = 0;
   private readonly keyword = new KeywordIndex();
@@ -134,17 +173,58 @@ export class SearchIndex {
   }
 
   /** Throws InvalidParamsError for a bad glob or a semantic search without a vector. */
-  search(query: SearchQuery): SearchHit[] {
+  search(query: SearchQuery): SearchOutcome {
     if (query.mode === 'semantic' && !query.vector) throw new InvalidParamsError('semantic search needs a query vector');
-    const allowed = this.allowedDocs(query.languages ?? [], query.paths ?? []);
+    const plan = planQuery(query.text);
+    const globs = (query.paths ?? []).map(compileGlob);
+    const allowed = this.allowedDocs(query.languages ?? [], query.paths ?? [], query.kinds ?? []);
     const wanted = Math.max(FUSION_CANDIDATES, (query.offset + query.limit) * 2);
-    const keyword = query.mode === 'semantic' || (allowed && allowed.slots.length === 0) ? [] : this.keyword.search(query.text, wanted, allowed?.mask);
+    const noKeyword = query.mode === 'semantic' || (allowed && allowed.slots.length === 0) || plan.terms.length === 0;
+    const keyword: KeywordHits = noKeyword ? { hits: [], total: 0 } : this.keyword.search(plan.terms, wanted, allowed?.mask);
     const vector = query.mode === 'keyword' || !query.vector ? [] : this.vectorSearch(query.vector, allowed, wanted);
+    const cosines = query.vector && query.mode !== 'keyword' ? this.withMissingCosines(vector, keyword.hits, query.vector) : [];
     let ranked: Scored[];
     if (query.mode === 'semantic') ranked = vector;
-    else if (query.mode === 'keyword' || !query.vector) ranked = normaliseKeyword(keyword);
-    else ranked = fuse(keyword, this.withMissingCosines(vector, keyword, query.vector), this.fusion);
-    return this.page(ranked, query);
+    else if (query.mode === 'keyword' || !query.vector) ranked = normaliseKeyword(keyword.hits);
+    else ranked = fuse(keyword.hits, cosines, this.fusion);
+    const judged = this.judge(ranked, query, plan, keyword, cosines, askedKinds(plan, globs, query.kinds ?? []));
+    return this.page(judged, query, plan);
+  }
+
+  /** Evidence, priors and the floor for every candidate, best first. */
+  private judge(
+    ranked: Scored[], query: SearchQuery, plan: QueryPlan, keyword: KeywordHits, cosines: Scored[], asked: Set<FileKind>,
+  ): Judged[] {
+    const matched = new Map(keyword.hits.map((hit) => [hit.slot, hit.matched]));
+    const keywordNorm = new Map(normaliseKeyword(keyword.hits).map((hit) => [hit.slot, hit.score]));
+    const cosine = new Map(cosines.map((hit) => [hit.slot, hit.score]));
+    const matcher = definitionMatcher(plan.names);
+    const { exclude } = query;
+    const judged: Judged[] = [];
+    for (const { slot, score } of ranked) {
+      const chunk = this.slots[slot];
+      if (!chunk) continue;
+      if (exclude && chunk.path === exclude.path && chunk.startLine <= exclude.endLine && chunk.endLine >= exclude.startLine) continue;
+      const kind = FILE_KINDS[this.kindOfSlot[slot]];
+      const definition = plan.names.length > 0 && matcher.defines(chunk.symbol, chunk.content);
+      // Mentions are what a search for tests or docs of a name wants ("tests for res.redirect"): no mention prior there.
+      const mentionOnly = plan.names.length > 0 && !definition && !(kind !== 'code' && asked.has(kind));
+      const prior = kindPrior(kind, asked) * (mentionOnly ? RANKING.mentionPrior : 1);
+      const evidence = { matched: matched.get(slot) ?? 0, total: keyword.total, cosine: cosine.get(slot) ?? null };
+      const weak = !passesFloor(query.mode, evidence, plan.long, this.fusion.minCosine);
+      const keywordShare = this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine);
+      judged.push({ slot, chunk, kind, score: score * prior, keywordShare, definition, weak });
+    }
+    return judged.sort((a, b) => b.score - a.score);
+  }
+
+  /** How much of a hit's fused score came from keywords (the rest from meaning). */
+  private keywordShare(mode: SearchMode, keywordScore: number, cosine: number | null): number {
+    if (mode === 'keyword') return 1;
+    if (mode === 'semantic') return 0;
+    const k = this.fusion.keyword * keywordScore;
+    const v = this.fusion.vector * Math.max(0, cosine ?? 0);
+    return k + v > 0 ? k / (k + v) : 0;
   }
 
   /** Gives the chunk a slot and its vector a place in the scan; its text is indexed by `insertText`. */
@@ -160,6 +240,8 @@ export class SearchIndex {
     }
     this.vectors.set(chunk.vector, slot * this.dimension);
     this.slots[slot] = chunk;
+    if (slot >= this.kindOfSlot.length) this.kindOfSlot = grownArray(this.kindOfSlot, slot);
+    this.kindOfSlot[slot] = FILE_KINDS.indexOf(fileKind(chunk.path));
     if (slot >= this.inOrama.length) this.inOrama = grownArray(this.inOrama, slot);
     this.inOrama[slot] = 0;
     const fileSlots = this.slotsByFile.get(chunk.path);
@@ -177,6 +259,7 @@ export class SearchIndex {
     insert(this.db, {
       id,
       language: chunk.language,
+      kind: FILE_KINDS[this.kindOfSlot[slot]],
       ext: extensionOf(chunk.path),
       folders: ancestorFolders(chunk.path),
     });
@@ -187,25 +270,28 @@ export class SearchIndex {
   }
 
   /** The chunks the filters let through, or undefined when there are no filters. Cached by filter until the chunks change. */
-  private allowedDocs(languages: string[], paths: string[]): Allowed | undefined {
+  private allowedDocs(languages: string[], paths: string[], kinds: FileKind[]): Allowed | undefined {
     const globs: CompiledGlob[] = paths.map(compileGlob);
-    if (languages.length === 0 && globs.length === 0) return undefined;
-    const key = JSON.stringify([languages, paths]);
+    if (languages.length === 0 && globs.length === 0 && kinds.length === 0) return undefined;
+    const key = JSON.stringify([languages, paths, kinds]);
     let allowed = this.allowedCache.get(key);
     if (!allowed) {
-      allowed = this.computeAllowed(languages, globs);
+      allowed = this.computeAllowed(languages, globs, kinds);
       if (this.allowedCache.size >= FILTER_CACHE_SIZE) this.allowedCache.delete(this.allowedCache.keys().next().value!);
       this.allowedCache.set(key, allowed);
     }
     return allowed;
   }
 
-  private computeAllowed(languages: string[], globs: CompiledGlob[]): Allowed {
+  private computeAllowed(languages: string[], globs: CompiledGlob[], kinds: FileKind[]): Allowed {
     const clauses: object[] = [];
     if (languages.length > 0) clauses.push({ language: { in: languages } });
-    if (globs.length > 0 && globs.every((g) => g.folder !== null || g.ext !== null)) {
+    if (kinds.length > 0) clauses.push({ kind: { in: kinds } });
+    // Only positive globs narrow the pre-filter; a `!glob` removes files in the exact check below.
+    const positive = globs.filter((g) => !g.negated);
+    if (positive.length > 0 && positive.every((g) => g.folder !== null || g.ext !== null)) {
       clauses.push({
-        or: globs.map((g) => ({
+        or: positive.map((g) => ({
           ...(g.folder !== null ? { folders: { containsAll: [g.folder] } } : {}),
           ...(g.ext !== null ? { ext: { eq: g.ext } } : {}),
         })),
@@ -218,14 +304,14 @@ export class SearchIndex {
     } else {
       for (let slot = 0; slot < this.slots.length; slot++) if (this.inOrama[slot]) candidates.push(slot);
     }
-    const exactGlobs = globs.length === 0 || globs.every((g) => g.exact);
+    const exactGlobs = globs.every((g) => !g.negated && g.exact);
     const verdicts = new Map<string, boolean>();
     const slots: number[] = [];
     for (const slot of candidates) {
       const path = this.slots[slot]?.path;
       if (path === undefined) continue;
       let ok = exactGlobs || verdicts.get(path);
-      if (ok === undefined) verdicts.set(path, (ok = globs.some((g) => g.matches(path))));
+      if (ok === undefined) verdicts.set(path, (ok = passesGlobs(globs, path)));
       if (ok) slots.push(slot);
     }
     slots.sort((a, b) => a - b);
@@ -279,28 +365,97 @@ export class SearchIndex {
     return [...vector, ...extra];
   }
 
-  private page(ranked: Scored[], query: SearchQuery): SearchHit[] {
-    const perFile = new Map<string, number>();
-    const hits: SearchHit[] = [];
-    const { exclude } = query;
-    for (const { slot, score } of ranked) {
-      const chunk = this.slots[slot];
-      if (!chunk) continue;
-      if (exclude && chunk.path === exclude.path && chunk.startLine <= exclude.endLine && chunk.endLine >= exclude.startLine) continue;
-      const n = perFile.get(chunk.path) ?? 0;
-      if (query.maxPerFile > 0 && n >= query.maxPerFile) continue;
-      perFile.set(chunk.path, n + 1);
-      hits.push({
-        path: chunk.path, language: chunk.language, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol,
-        score: Math.max(0, Math.min(1, score)), content: chunk.content,
-        // Placeholders until ranking reasons land (issue 10).
-        kind: 'code', bestLine: chunk.startLine, matchStart: chunk.startLine, matchEnd: Math.min(chunk.endLine, chunk.startLine + 4),
-        why: { terms: [], keyword: 0, meaning: 0, definition: false },
+  /** The floor, the per-file cap and the page; then each returned hit's match window and reason. */
+  private page(judged: Judged[], query: SearchQuery, plan: QueryPlan): SearchOutcome {
+    const strong = judged.filter((hit) => !hit.weak);
+    const shown = query.includeWeak ? judged : strong;
+    const end = query.offset + query.limit;
+    const weakHits = query.includeWeak ? 0 : Math.min(judged.length - strong.length, end);
+    const noGoodMatch = strong.length === 0;
+    const weights = lineTermWeights(plan, (term) => this.keyword.idf(term));
+    const matcher = definitionMatcher(plan.names);
+    if (query.files) {
+      const files = rankFiles(shown).slice(query.offset, end).map(({ file, best }) => {
+        const { window } = matchWindow(best.chunk.startLine, best.chunk.content, best.chunk.symbol, weights, matcher);
+        return { ...file, bestLine: window.bestLine };
       });
-      if (hits.length >= query.offset + query.limit) break;
+      return { hits: [], files, noGoodMatch, weakHits };
     }
-    return hits.slice(query.offset);
+    const capped = capPerFile(shown, query.maxPerFile, end);
+    const hits = capped.slice(query.offset, end).map((hit) => toSearchHit(hit, plan, weights, matcher));
+    return { hits, noGoodMatch, weakHits };
   }
+}
+
+/**
+ * The kinds a search asks for, which then get no penalty: named in the query ("test for redirect"), filtered by kind, or
+ * reached by a path glob (`test/**`, `*.md`).
+ */
+function askedKinds(plan: QueryPlan, globs: CompiledGlob[], kinds: FileKind[]): Set<FileKind> {
+  const asked = new Set<FileKind>([...plan.askedKinds, ...kinds]);
+  for (const glob of globs) {
+    if (glob.negated) continue;
+    const sample = glob.pattern.replace(/\*\*/g, 'x/x').replace(/[*?]/g, 'x').replace(/[{}[\]]/g, '');
+    asked.add(fileKind(sample.endsWith('/') || !sample.includes('.') ? `${sample}/x.x` : sample));
+  }
+  return asked;
+}
+
+/**
+ * At most `maxPerFile` hits of one file. Explicit N: the rest are dropped (0: no cap). Undefined: the first hits hold at
+ * most DEFAULT_MAX_PER_FILE of a file, and its further hits follow every other file's, so a large limit still gets them.
+ */
+function capPerFile(hits: Judged[], maxPerFile: number | undefined, wanted: number): Judged[] {
+  if (maxPerFile === 0) return hits.slice(0, wanted);
+  const cap = maxPerFile ?? DEFAULT_MAX_PER_FILE;
+  const perFile = new Map<string, number>();
+  const first: Judged[] = [];
+  const overflow: Judged[] = [];
+  for (const hit of hits) {
+    const n = perFile.get(hit.chunk.path) ?? 0;
+    perFile.set(hit.chunk.path, n + 1);
+    if (n < cap) first.push(hit);
+    else if (maxPerFile === undefined) overflow.push(hit);
+    if (first.length >= wanted) break;
+  }
+  return [...first, ...overflow].slice(0, wanted);
+}
+
+/** Files scored from their best chunks: the best, plus a small share of the next two; kept in [0, 1]. Best first. */
+function rankFiles(hits: Judged[]): { file: FileHit; best: Judged }[] {
+  const byFile = new Map<string, Judged[]>();
+  for (const hit of hits) {
+    const list = byFile.get(hit.chunk.path);
+    if (list) list.push(hit);
+    else byFile.set(hit.chunk.path, [hit]);
+  }
+  const files: { file: FileHit; best: Judged }[] = [];
+  for (const [path, list] of byFile) {
+    const [best, ...rest] = list;
+    const more = rest.slice(0, 2).reduce((sum, hit) => sum + hit.score, 0);
+    const score = (best.score + FILE_MORE_SHARE * more) / (1 + 2 * FILE_MORE_SHARE);
+    files.push({
+      file: {
+        path, language: best.chunk.language, kind: best.kind, score, chunks: list.length, bestLine: best.chunk.startLine,
+        symbol: best.chunk.symbol,
+      },
+      best,
+    });
+  }
+  return files.sort((a, b) => b.file.score - a.file.score);
+}
+
+function toSearchHit(hit: Judged, plan: QueryPlan, weights: Map<string, number>, matcher: DefinitionMatcher): SearchHit {
+  const { chunk } = hit;
+  const { window, found } = matchWindow(chunk.startLine, chunk.content, chunk.symbol, weights, matcher);
+  const chunkTerms = new Set([...found, ...codeTokens(`${chunk.symbol}\n${chunk.path}`)]);
+  const keyword = Math.round(hit.keywordShare * 1000) / 1000;
+  return {
+    path: chunk.path, language: chunk.language, startLine: chunk.startLine, endLine: chunk.endLine, symbol: chunk.symbol,
+    kind: hit.kind, score: Math.max(0, Math.min(1, hit.score)), content: chunk.content,
+    ...window,
+    why: { terms: matchedWords(plan, chunkTerms), keyword, meaning: Math.round((1 - keyword) * 1000) / 1000, definition: hit.definition },
+  };
 }
 
 function textOf(chunk: StoredChunk): TextFields {

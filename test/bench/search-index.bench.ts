@@ -88,7 +88,7 @@ function measure(index: SearchIndex, texts: string[], mode: SearchMode, filters:
     const vector = embed(text);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    hits += index.search({ text, vector, mode, limit: 10, offset: 0, maxPerFile: 3, ...filters }).length;
+    hits += index.search({ text, vector, mode, limit: 10, offset: 0, maxPerFile: 3, ...filters }).hits.length;
     const cpu = process.cpuUsage(cpuBefore);
     times.push(performance.now() - started);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
