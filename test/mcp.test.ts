@@ -73,6 +73,19 @@ describe('ccc mcp', () => {
     assert.doesNotMatch(text, /orders\.ts/);
   });
 
+  test('negated globs, language short names and the no-match floor reach the agent', async () => {
+    const excluded = textOf(await client.callTool({ name: 'search', arguments: { query: 'greet hello name order total', paths: ['!src/greet.py'] } }));
+    assert.match(excluded, /src\/orders\.ts/);
+    assert.doesNotMatch(excluded, /greet\.py/);
+    const short = textOf(await client.callTool({ name: 'search', arguments: { query: 'greet hello name order total', languages: ['py'] } }));
+    assert.match(short, /src\/greet\.py/);
+    assert.doesNotMatch(short, /orders\.ts/);
+    const nonsense = textOf(await client.callTool({ name: 'search', arguments: { query: 'qqqzzzxxyy', mode: 'semantic' } }));
+    assert.match(nonsense, /^No good match for "qqqzzzxxyy"/);
+    const files = textOf(await client.callTool({ name: 'search', arguments: { query: 'computeOrderTotal', files: true } }));
+    assert.match(files, /^\[1\] src\/orders\.ts:\d+ /m);
+  });
+
   test('index_status reports the project', async () => {
     const text = textOf(await client.callTool({ name: 'index_status', arguments: {} }));
     assert.match(text, new RegExp(`Project ${root}: ready`));

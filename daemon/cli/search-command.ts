@@ -19,6 +19,7 @@ import {
   type SearchResult,
   type SimilarParams,
 } from '../protocol';
+import { languageNameList, resolveLanguageNames } from '../../grammars/language-names';
 import { choosePalette, formatFileHits, formatFilesWithMatches, formatHits } from './format-hits';
 import { ExitCode, notice, printJson, UsageError } from './output';
 
@@ -42,6 +43,7 @@ interface SearchOptions extends OutputOptions {
   files?: boolean;
   weak?: boolean;
   refresh?: boolean;
+  typeList?: boolean;
 }
 
 interface SimilarOptions extends OutputOptions {
@@ -160,7 +162,23 @@ function printResult(result: SearchResult, options: OutputOptions): number {
   return ExitCode.Ok;
 }
 
+/** `--type-list`, as rg prints it: each language and the names that select it. */
+function printTypeList(): void {
+  const lines = languageNameList().map(({ id, names }) => `${id}: ${names.join(', ')}`.replace(/: $/, ''));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Language names checked here, so a typo is a usage error at once rather than a search that finds nothing. */
+function languageIds(names: string[]): string[] {
+  try {
+    return resolveLanguageNames(names);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function runSearch(words: string[], options: SearchOptions): Promise<void> {
+  if (options.typeList) return printTypeList();
   const cwd = process.cwd();
   const query = words.join(' ').trim();
   if (!query) throw new UsageError('the query is empty: type what the code does or a name in it');
@@ -172,7 +190,7 @@ async function runSearch(words: string[], options: SearchOptions): Promise<void>
     mode: options.mode,
     limit: options.limit,
     offset: options.offset,
-    languages: [...options.type, ...options.lang],
+    languages: languageIds([...options.type, ...options.lang]),
     paths: defaultPaths(root, cwd, [...options.glob, ...options.path]),
     kinds: options.kind,
     ...(options.maxPerFile !== undefined && { maxPerFile: options.maxPerFile }),
@@ -194,7 +212,7 @@ export function register(program: Command): void {
   program
     .command('search')
     .description('search the current project by meaning and keywords')
-    .argument('<query...>', 'what the code does, or names in it (a pasted bug report or stack trace works too)')
+    .argument('[query...]', 'what the code does, or names in it (a pasted bug report or stack trace works too)')
     .option('-n, --limit <n>', `results to show (1-${MAX_SEARCH_LIMIT})`, parseLimit, DEFAULT_SEARCH_LIMIT)
     .option('--offset <n>', 'skip this many results (paging)', parseOffset, 0)
     .option('-t, --type <language>', 'only this language, by name or rg\'s short name: py, ts, js, rs, go, c++, … (repeatable; --type-list lists them)', collect, [])
@@ -209,6 +227,7 @@ export function register(program: Command): void {
     .option('--files', 'rank files instead of chunks ("where should I look"): one line per file')
     .option('--weak', 'also show hits under the no-match floor')
     .option('--refresh', 'bring the index up to date before searching')
+    .option('--type-list', 'list the language names -t accepts, then exit')
     .option('--json', 'print the daemon\'s result as JSON')
     .option('--no-color', 'never colour the output')
     .addHelpText('after', '\nExit status: 0 when something matched, 1 when nothing did (or on a failure), 2 on a usage error.')
