@@ -1,5 +1,6 @@
 // The Copilot tool `ccc_search` (#codesearch): semantic and keyword search over the workspace for a chat model.
 import * as vscode from 'vscode';
+import type { FileKind } from '../daemon/protocol';
 import type { PanelHit } from '../webview/messages';
 import type { Ctx } from './ctx';
 import { searchFolders, type Hits } from './search';
@@ -11,6 +12,7 @@ export interface SearchToolInput {
   limit?: number;
   languages?: string[];
   paths?: string[];
+  kinds?: FileKind[];
 }
 
 /** One hit as a model reads it: where, what, and the code. */
@@ -39,8 +41,8 @@ export class SearchTool implements vscode.LanguageModelTool<SearchToolInput> {
   }
 
   async invoke(options: vscode.LanguageModelToolInvocationOptions<SearchToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
-    const { query, limit, languages, paths } = options.input;
-    const answer = await searchFolders(this.ctx, query, { limit, languages, paths }, token);
+    const { query, limit, languages, paths, kinds } = options.input;
+    const answer = await searchFolders(this.ctx, query, { limit, languages, paths, kinds }, token);
     const nothing = nothingFound(query, answer);
     if (nothing) return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(nothing)]);
     const multiRoot = this.ctx.roots().length > 1;
