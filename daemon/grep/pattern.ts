@@ -100,9 +100,10 @@ export function compilePattern(parser: Parser, grammar: string, language: string
   if (!trimmed) throw new PatternError('the pattern is empty: write code with $NAME where anything may stand', 1, 1);
   const lead = pattern.length - pattern.trimStart().length;
   const substituted = substitute(trimmed);
-  const forms: Wrapper[] = [['', ''], ...(wrappers[grammar] ?? [])];
-  /** The form that parsed furthest before its first error says best where the pattern goes wrong. */
-  let furthestError = 0;
+  // PHP code is only code after `<?php`: its first wrapper is its bare form.
+  const forms: Wrapper[] = grammar === 'php' ? wrappers.php : [['', ''], ...(wrappers[grammar] ?? [])];
+  /** Where the first form (the pattern as written) fails: the wrappers' errors say more about the wrapper than the pattern. */
+  let errorOffset: number | undefined;
   for (const [prefix, suffix] of forms) {
     const source = prefix + substituted.text + suffix;
     const tree = parser.parse(source);
@@ -113,12 +114,12 @@ export function compilePattern(parser: Parser, grammar: string, language: string
         const root = copyPattern(node, substituted.vars);
         return { root, required: requiredTexts(root) };
       }
-      furthestError = Math.max(furthestError, firstErrorOffset(tree.rootNode) - prefix.length);
+      errorOffset ??= firstErrorOffset(tree.rootNode) - prefix.length;
     } finally {
       tree.delete();
     }
   }
-  const offset = lead + originalOffset(Math.max(0, Math.min(furthestError, substituted.text.length)), substituted.edits);
+  const offset = lead + originalOffset(Math.max(0, Math.min(errorOffset ?? 0, substituted.text.length)), substituted.edits);
   const before = pattern.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - (before.lastIndexOf('\n') + 1) + 1;
