@@ -18,11 +18,16 @@ const IN_FLIGHT = 8;
 /** Matches are sent when this many are waiting, or this long after the first of them was found. */
 const BATCH_MATCHES = 32;
 const BATCH_MS = 15;
+/** Batches written but not yet flushed to the socket before the search waits for the client to read. */
+const BATCHES_UNSENT = 8;
 
 export interface GrepOptions {
   /** Holds grep-worker.js and grammars/. */
   distDir: string;
-  report: (matches: GrepMatch[]) => void;
+  /** Sends a batch; settles when it is written, so a client that does not read holds the search back. */
+  report: (matches: GrepMatch[]) => Promise<void>;
+  /** True once the client is gone or cancelled: the search stops at the next file. */
+  stopped?: () => boolean;
 }
 
 interface GrepFile {
@@ -40,8 +45,10 @@ export async function grepProject(params: GrepParams, options: GrepOptions): Pro
   try {
     const required = await compileAll(workers, pattern, language ? [language] : byFrequency(files));
     const batch = new Batch(options.report);
-    const result = await matchFiles(workers, files.filter((file) => required.has(file.language)), required, settings, maxCount, batch);
+    const searched = files.filter((file) => required.has(file.language));
+    const result = await matchFiles(workers, searched, required, settings, maxCount, batch, options.stopped ?? (() => false));
     batch.flush();
+    await batch.sent();
     return { ...result, languages: [...required.keys()].sort(), tookMs: Math.round(performance.now() - started) };
   } finally {
     await workers.close();
@@ -123,6 +130,7 @@ async function matchFiles(
   settings: ProjectSettings,
   maxCount: number,
   batch: Batch,
+  stopped: () => boolean,
 ): Promise<Pick<GrepResult, 'matches' | 'filesSearched' | 'filesMatched'>> {
   let next = 0;
   let filesSearched = 0;
@@ -139,9 +147,10 @@ async function matchFiles(
     filesMatched++;
     matches += reply.matches.length;
     batch.add(reply.matches.map((match) => ({ path: file.path, language: file.language, ...match })));
+    await batch.writable();
   };
   const lane = async () => {
-    while (next < files.length) await searchOne(files[next++]);
+    while (next < files.length && !stopped()) await searchOne(files[next++]);
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   return { matches, filesSearched, filesMatched };
@@ -151,8 +160,9 @@ async function matchFiles(
 class Batch {
   private waiting: GrepMatch[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly unsent = new Set<Promise<void>>();
 
-  constructor(private readonly send: (matches: GrepMatch[]) => void) {}
+  constructor(private readonly send: (matches: GrepMatch[]) => Promise<void>) {}
 
   add(matches: GrepMatch[]): void {
     this.waiting.push(...matches);
@@ -164,8 +174,18 @@ class Batch {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.waiting.length === 0) return;
-    const matches = this.waiting;
+    const sending = this.send(this.waiting).finally(() => this.unsent.delete(sending));
+    this.unsent.add(sending);
     this.waiting = [];
-    this.send(matches);
+  }
+
+  /** Resolves once few enough batches wait to be written. */
+  async writable(): Promise<void> {
+    while (this.unsent.size >= BATCHES_UNSENT) await Promise.race(this.unsent);
+  }
+
+  /** Resolves when every batch is written, so the response comes after the last of them. */
+  async sent(): Promise<void> {
+    await Promise.all(this.unsent);
   }
 }

@@ -17,6 +17,7 @@ import {
   StopRequest,
   type DaemonStatus,
   type DoctorCheck,
+  type GrepMatch,
   type GrepProgress,
   type IndexProgress,
 } from '../protocol';
@@ -77,11 +78,23 @@ export function registerHandlers(connection: MessageConnection, ctx: HandlerCont
   connection.onRequest(DoctorRequest, (params) =>
     run(ctx, DoctorRequest.method, () => registry.doctor(withRoot(params).root, checkTo(params.workDoneToken))),
   );
-  connection.onRequest(GrepRequest, (params) => {
-    const report = reporter(grepType, params?.workDoneToken);
-    // grep-worker.js and grammars/ sit beside the daemon's bundle.
-    return run(ctx, GrepRequest.method, () => grepProject(withRoot(params), { distDir: __dirname, report: (matches) => report({ matches }) }));
-  });
+  // A grep stops when its client goes away or cancels, and waits while its matches are not read (grepTo).
+  let closed = false;
+  connection.onClose(() => (closed = true));
+  const grepTo = (token: string | number | undefined) => async (matches: GrepMatch[]) => {
+    if (token === undefined) return;
+    try {
+      await connection.sendProgress(grepType, token, { matches });
+    } catch {
+      closed = true;
+    }
+  };
+  connection.onRequest(GrepRequest, (params, cancel) =>
+    run(ctx, GrepRequest.method, () =>
+      // grep-worker.js and grammars/ sit beside the daemon's bundle.
+      grepProject(withRoot(params), { distDir: __dirname, report: grepTo(params.workDoneToken), stopped: () => closed || cancel.isCancellationRequested }),
+    ),
+  );
   connection.onRequest(DaemonStatusRequest, () => run(ctx, DaemonStatusRequest.method, async () => ctx.status(), true));
   connection.onRequest(StopRequest, () =>
     run(
