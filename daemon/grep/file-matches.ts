@@ -12,7 +12,7 @@ export function fileMatches(parser: Parser, pattern: CompiledPattern, candidates
   const tree = parser.parse(text);
   if (!tree) return [];
   try {
-    return findMatches(pattern.root, candidates, tree, text, maxCount).map(({ node, captures }) => {
+    return findMatches(pattern.root, candidates, tree, text, maxCount, pattern.required[0]).map(({ node, captures }) => {
       const lineStart = text.lastIndexOf('\n', node.startIndex - 1) + 1;
       const newline = text.indexOf('\n', Math.max(node.endIndex - 1, node.startIndex));
       return {

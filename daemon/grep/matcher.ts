@@ -20,10 +20,12 @@ export function matchAt(pattern: PatternNode, target: Node, source: string): Bin
   return matchNode(pattern, target, source, bound, []) ? bound : null;
 }
 
-/** Matches in source order, at most `maxCount`. Candidates come from a Tree-sitter query on the pattern's root type. */
-export function findMatches(pattern: PatternNode, candidates: CandidateFinder, tree: Tree, source: string, maxCount: number): NodeMatch[] {
+/** Matches in source order, at most `maxCount`. Candidates come from a Tree-sitter query on the pattern's root type; `required` is a text every match contains. */
+export function findMatches(pattern: PatternNode, candidates: CandidateFinder, tree: Tree, source: string, maxCount: number, required = ''): NodeMatch[] {
   const found: NodeMatch[] = [];
   for (const node of candidates.find(tree)) {
+    // A node whose text lacks a token of the pattern cannot match: one string search spares walking its children.
+    if (required && !source.slice(node.startIndex, node.endIndex).includes(required)) continue;
     const captures = matchAt(pattern, node, source);
     if (captures) found.push({ node, captures });
     if (found.length >= maxCount) break;
