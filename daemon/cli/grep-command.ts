@@ -43,8 +43,13 @@ async function runGrepCommand(pattern: string, paths: string[], flags: GrepFlags
     if (rel === '..' || rel.startsWith(`..${sep}`)) throw new UsageError(`${path} is outside the project ${root}: run ccc grep from inside one project`);
     return rel.split(sep).join('/') || '.';
   });
-  const palette = choosePalette(process.stdout, flags.color);
   let found = 0;
+  // `ccc grep … | head` closes the pipe early: stop quietly, as rg does; the daemon stops when the connection goes.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(found > 0 ? ExitCode.Ok : ExitCode.Failure);
+  });
+  const palette = choosePalette(process.stdout, flags.color);
   const print = (matches: GrepMatch[]) => {
     found += matches.length;
     const out = matches.map((match) => {
