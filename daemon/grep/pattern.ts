@@ -89,6 +89,9 @@ const wrappers: Record<string, Wrapper[]> = {
   ruby: [['begin\n', '\nend'], ['class C\n', '\nend']],
   dart: [['void f() {\n', '\n}'], ['class C {\n', '\n}'], ['void f() {\n', ';\n}']],
   zig: [['fn f() void {\n', '\n}'], ['fn f() void {\n', ';\n}']],
+  css: [['a {\n', '\n}'], ['a {\n', ';\n}']],
+  scss: [['a {\n', '\n}'], ['a {\n', ';\n}']],
+  json: [['{', '}'], ['[', ']']],
 };
 
 /**
