@@ -1,14 +1,14 @@
 // `ccc grep` end to end: the built CLI and a real daemon on a temporary CCC_HOME, on real files; the streaming of
 // matches over a raw protocol connection; the MCP tool through the SDK's client.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ProgressType } from 'vscode-jsonrpc';
 import { GrepRequest, type GrepMatch, type GrepProgress } from '../daemon/protocol';
-import { CCC_JS, connectRaw, makeTempHome, runCli } from './support';
+import { CCC_JS, connectRaw, makeTempHome, runCli, waitFor } from './support';
 
 const files: Record<string, string> = {
   '.gitignore': 'generated/\n',
@@ -157,6 +157,19 @@ describe('ccc/grep streaming', () => {
     } finally {
       raw.close();
     }
+  });
+
+  test('a client that leaves mid-search stops it', async () => {
+    const raw = await connectRaw(home.dir, { client: 'cli' });
+    const token = 'grep-leave';
+    const firstBatch = new Promise<void>((resolve) => raw.connection.onProgress(new ProgressType<GrepProgress>(), token, () => resolve()));
+    raw.connection.sendRequest(GrepRequest, { root, pattern: 'log.debug($MSG, $X)', language: 'ts', workDoneToken: token }).catch(() => {});
+    await firstBatch;
+    raw.close();
+    const log = join(home.dir, 'daemon.log');
+    await waitFor(() => /ccc grep stopped after \d+ of 1200 files/.test(readFileSync(log, 'utf8')), 60_000, 'the grep to stop');
+    const searched = Number(/ccc grep stopped after (\d+) of/.exec(readFileSync(log, 'utf8'))![1]);
+    assert.ok(searched < 1200, `searched ${searched} files`);
   });
 });
 

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import { languageForPath, languageSpec } from '../../grammars/languages';
+import type { Logger } from '../log';
 import { ErrorCodes, type GrepMatch, type GrepParams, type GrepPatternErrorData, type GrepResult } from '../protocol';
 import { loadProjectSettings, type ProjectSettings } from '../index/settings';
 import { ProjectFilter, readSourceFile, walkFolder } from '../index/walker';
@@ -28,6 +29,7 @@ export interface GrepOptions {
   report: (matches: GrepMatch[]) => Promise<void>;
   /** True once the client is gone or cancelled: the search stops at the next file. */
   stopped?: () => boolean;
+  log?: Logger;
 }
 
 interface GrepFile {
@@ -46,7 +48,9 @@ export async function grepProject(params: GrepParams, options: GrepOptions): Pro
     const required = await compileAll(workers, pattern, language ? [language] : byFrequency(files));
     const batch = new Batch(options.report);
     const searched = files.filter((file) => required.has(file.language));
-    const result = await matchFiles(workers, searched, required, settings, maxCount, batch, options.stopped ?? (() => false));
+    const stopped = options.stopped ?? (() => false);
+    const result = await matchFiles(workers, searched, required, settings, maxCount, batch, stopped);
+    if (stopped()) options.log?.info(`ccc grep stopped after ${result.filesSearched} of ${searched.length} files: its client left or cancelled`);
     batch.flush();
     await batch.sent();
     return { ...result, languages: [...required.keys()].sort(), tookMs: Math.round(performance.now() - started) };

@@ -92,7 +92,12 @@ export function registerHandlers(connection: MessageConnection, ctx: HandlerCont
   connection.onRequest(GrepRequest, (params, cancel) =>
     run(ctx, GrepRequest.method, () =>
       // grep-worker.js and grammars/ sit beside the daemon's bundle.
-      grepProject(withRoot(params), { distDir: __dirname, report: grepTo(params.workDoneToken), stopped: () => closed || cancel.isCancellationRequested }),
+      grepProject(withRoot(params), {
+        distDir: __dirname,
+        report: grepTo(params.workDoneToken),
+        stopped: () => closed || cancel.isCancellationRequested,
+        log: ctx.log,
+      }),
     ),
   );
   connection.onRequest(DaemonStatusRequest, () => run(ctx, DaemonStatusRequest.method, async () => ctx.status(), true));
