@@ -58,6 +58,11 @@ const programs = [
     define: { ...common.define, 'import.meta.url': 'bundleUrl' },
     banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
+  {
+    entryPoints: ['daemon/grep/grep-worker.ts'], outfile: 'dist/grep-worker.js', platform: 'node', format: 'cjs',
+    define: { ...common.define, 'import.meta.url': 'bundleUrl' },
+    banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  },
 ];
 
 mkdirSync('dist', { recursive: true });

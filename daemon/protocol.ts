@@ -326,6 +326,61 @@ export interface IndexChangedParams {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Structural search (`ccc grep`): a pattern of code with ast-grep metavariables, matched on Tree-sitter trees; no index.
+
+export interface GrepParams {
+  root: string;
+  /** Code in the target language; `$NAME` one node, `$$$NAME` (or `$$$`) any sequence of nodes, `$_` one node not captured. */
+  pattern: string;
+  /** A language id or short name (`ts`, `py`, …); absent: every language of the files searched whose grammar parses the pattern. */
+  language?: string;
+  /** Root-relative files or folders to search (default: the whole project). */
+  paths?: string[];
+  /** Matches reported per file at most (like rg's -m). */
+  maxCount?: number;
+  /** Matches are reported on this token as they are found (`$/progress` with a GrepProgress). */
+  workDoneToken?: string | number;
+}
+
+/** One match. Lines and columns are 1-based; the match ends just before endColumn on endLine. */
+export interface GrepMatch {
+  /** Root-relative, forward slashes. */
+  path: string;
+  language: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  /** The text of the lines startLine..endLine. */
+  lines: string;
+  /** Named metavariables (without `$`) and the text each matched. */
+  captures: Record<string, string>;
+}
+
+/** A batch of matches, in the order files finish (each file's matches in source order). */
+export interface GrepProgress {
+  matches: GrepMatch[];
+}
+
+export interface GrepResult {
+  matches: number;
+  /** Files parsed or ruled out by their text; filesMatched of them hold a match. */
+  filesSearched: number;
+  filesMatched: number;
+  /** Languages whose grammar parses the pattern and that were searched. */
+  languages: string[];
+  tookMs: number;
+}
+
+/** The `data` of an InvalidParams error for a pattern that parses in no language searched. */
+export interface GrepPatternErrorData {
+  language: string;
+  /** 1-based, in the pattern as given. */
+  line: number;
+  column: number;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Methods
 
 export const IndexRequest = new RequestType<IndexParams, IndexResult, void>('ccc/index');
@@ -336,5 +391,6 @@ export const DaemonStatusRequest = new RequestType0<DaemonStatus, void>('ccc/dae
 export const RemoveProjectRequest = new RequestType<RemoveProjectParams, RemoveProjectResult, void>('ccc/removeProject');
 export const StopRequest = new RequestType0<void, void>('ccc/stop');
 export const DoctorRequest = new RequestType<DoctorParams, DoctorReport, void>('ccc/doctor');
+export const GrepRequest = new RequestType<GrepParams, GrepResult, void>('ccc/grep');
 export const IndexChangedNotification = new NotificationType<IndexChangedParams>('ccc/indexChanged');
 export const DaemonStoppingNotification = new NotificationType<DaemonStoppingParams>('ccc/stopping');

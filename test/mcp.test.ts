@@ -52,7 +52,7 @@ describe('ccc mcp', () => {
 
   test('lists its tools with descriptions that say when to use them', async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['doctor', 'index_status', 'reindex', 'search']);
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['doctor', 'grep', 'index_status', 'reindex', 'search']);
     const search = tools.find((tool) => tool.name === 'search')!;
     assert.match(search.description ?? '', /grep/);
     assert.deepEqual((search.inputSchema.required as string[]) ?? [], ['query']);

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version';
 import { register as registerDaemon } from './daemon-command';
 import { register as registerDoctor } from './doctor-command';
+import { register as registerGrep } from './grep-command';
 import { register as registerSearch } from './search-command';
 import { register as registerMcp } from './mcp-command';
 import { register as registerIndex } from './index-commands';
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerMcp(program);
   registerIndex(program);
   registerDoctor(program);
+  registerGrep(program);
   return program;
 }
 

@@ -1,11 +1,15 @@
 // The MCP server's requests to the daemon: one connection per call, as every short-lived front end does.
 import { withDaemon, type ClientOptions } from '../client';
 import { runDoctor } from '../client/doctor';
+import { patternErrorText, runGrep } from '../client/grep';
 import {
   IndexRequest,
   SearchRequest,
   StatusRequest,
   type DoctorCheck,
+  type GrepMatch,
+  type GrepParams,
+  type GrepResult,
   type IndexParams,
   type IndexResult,
   type ProjectStatus,
@@ -30,4 +34,14 @@ export function indexProject(params: IndexParams): Promise<IndexResult> {
 
 export function projectDoctor(root: string): Promise<DoctorCheck[]> {
   return runDoctor(root, options, () => {});
+}
+
+export async function grepProject(params: Omit<GrepParams, 'workDoneToken'>): Promise<{ result: GrepResult; matches: GrepMatch[] }> {
+  const matches: GrepMatch[] = [];
+  try {
+    const result = await runGrep(params, options, (batch) => matches.push(...batch));
+    return { result, matches };
+  } catch (error) {
+    throw new Error(patternErrorText(error, params.pattern) ?? (error as Error).message);
+  }
 }

@@ -5,14 +5,15 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod';
 import { CLIENT_VERSION } from '../client';
 import { DEFAULT_MAX_PER_FILE, DEFAULT_SEARCH_LIMIT, FILE_KINDS, MAX_SEARCH_LIMIT, SEARCH_MODES, type FileKind } from '../protocol';
-import { indexProject, projectDoctor, projectStatus, searchProject } from './daemon-calls';
-import { doctorText, indexResultText, searchResultText, statusText } from './tool-text';
+import { grepProject, indexProject, projectDoctor, projectStatus, searchProject } from './daemon-calls';
+import { doctorText, grepText, indexResultText, searchResultText, statusText } from './tool-text';
 
 const SEARCH_DESCRIPTION = [
   'Search this project\'s code by meaning and by keywords (local index; nothing leaves the machine).',
   'Use it when you know what the code does but not what it is called: concept or intent queries ("where are retries handled",',
   '"parse the config file", "validate user input"), unfamiliar codebases, or finding related code with different names.',
-  'Prefer grep for an exact string you already know (an error message, a full identifier) or when you need every occurrence.',
+  'Prefer a text search (rg, grep) for an exact string you already know (an error message, a full identifier) or when you need every occurrence,',
+  'and this server\'s grep tool for code of a known shape (every call of f with a given argument).',
   'A pasted bug report or stack trace works as a query: its paths, identifiers and error lines count most.',
   'Returns ranked chunks (whole functions/classes) as path:startLine-endLine, symbol, file kind, and the lines that matched',
   '(set fullChunks for the whole code); files=true ranks files instead ("where should I look").',
@@ -54,6 +55,21 @@ const DOCTOR_DESCRIPTION = [
   'and what to do.',
 ].join(' ');
 
+const GREP_DESCRIPTION = [
+  'Find code by its structure: a pattern written as code in the target language, with ast-grep metavariables:',
+  '$NAME matches one node (an expression, an argument, a statement), $$$NAME or $$$ any sequence of nodes, $_ one node without capturing;',
+  'the same $NAME twice must match the same text. Examples: \'fetch($URL, { method: "POST", $$$ })\' (language ts),',
+  '\'except $E: pass\' (python), \'if $ERR != nil { return $ERR }\' (go). Whitespace and comments do not matter; names and literals must be exact.',
+  'Needs no index: it parses the current files. Returns path:line:col, the matched lines and what each metavariable captured.',
+].join(' ');
+
+const grepInput = {
+  pattern: z.string().trim().min(1, 'pattern must not be empty: write code with $NAME where anything may stand'),
+  language: z.string().optional().describe('The pattern\'s language by name or extension, e.g. "ts", "python", "go". Default: every language it parses in.'),
+  paths: z.array(z.string()).optional().describe('Only these files or folders, relative to the project root, e.g. ["src"].'),
+  maxCount: z.number().int().min(1).optional().describe('At most this many matches per file.'),
+};
+
 const reindexInput = {
   force: z.boolean().optional().describe('Drop the stored index and rebuild it from scratch.'),
 };
@@ -87,6 +103,10 @@ export function createMcpServer(root: string): McpServer {
 
   server.registerTool('reindex', { description: REINDEX_DESCRIPTION, inputSchema: reindexInput }, async (args) =>
     text(indexResultText(await indexProject({ root, force: args.force ?? false }))),
+  );
+
+  server.registerTool('grep', { description: GREP_DESCRIPTION, inputSchema: grepInput }, async (args) =>
+    text(grepText(await grepProject({ root, pattern: args.pattern, language: args.language, paths: args.paths, maxCount: args.maxCount }))),
   );
 
   server.registerTool('doctor', { description: DOCTOR_DESCRIPTION }, async () => text(doctorText(await projectDoctor(root))));

@@ -1,5 +1,5 @@
 // The text the MCP tools return: what an agent needs to act on a result (where, what, the code), in few tokens.
-import type { DoctorCheck, FileHit, IndexResult, ProjectStatus, SearchHit, SearchResult } from '../protocol';
+import type { DoctorCheck, FileHit, GrepMatch, GrepResult, IndexResult, ProjectStatus, SearchHit, SearchResult } from '../protocol';
 
 export interface SearchTextOptions {
   offset: number;
@@ -92,4 +92,18 @@ export function doctorText(checks: DoctorCheck[]): string {
   const errors = checks.filter((check) => check.status === 'error').length;
   const lines = checks.map((check) => `${check.status} ${check.name}: ${check.detail}${check.fix ? ` (fix: ${check.fix})` : ''}`);
   return [errors > 0 ? `${errors} check(s) failed.` : 'No errors.', ...lines].join('\n');
+}
+
+/** Matches shown to an agent at most; the rest are counted, so it narrows the pattern or the paths. */
+const GREP_SHOWN = 100;
+
+export function grepText({ result, matches }: { result: GrepResult; matches: GrepMatch[] }): string {
+  if (matches.length === 0) return `No match in ${result.filesSearched} files (${result.languages.join(', ') || 'no language parsed the pattern'}).`;
+  const sorted = [...matches].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine || a.startColumn - b.startColumn));
+  const shown = sorted.slice(0, GREP_SHOWN).map((match) => {
+    const captures = Object.entries(match.captures).map(([name, value]) => `  $${name} = ${value}`);
+    return [`${match.path}:${match.startLine}:${match.startColumn}`, match.lines, ...captures].join('\n');
+  });
+  const more = matches.length > GREP_SHOWN ? `\n(${matches.length - GREP_SHOWN} more matches not shown: narrow the pattern, paths or maxCount)` : '';
+  return `${result.matches} match(es) in ${result.filesMatched} of ${result.filesSearched} files:\n\n${shown.join('\n\n')}${more}`;
 }

@@ -8,6 +8,7 @@ import {
   DaemonStatusRequest,
   DoctorRequest,
   ErrorCodes,
+  GrepRequest,
   IndexRequest,
   RemoveProjectRequest,
   SearchRequest,
@@ -16,8 +17,11 @@ import {
   StopRequest,
   type DaemonStatus,
   type DoctorCheck,
+  type GrepMatch,
+  type GrepProgress,
   type IndexProgress,
 } from '../protocol';
+import { grepProject } from '../grep/grep-project';
 import type { ProgressSink, ProjectRegistry } from '../index/registry';
 import { SettingsError } from '../index/settings';
 
@@ -36,6 +40,7 @@ export interface HandlerContext {
 
 const progressType = new ProgressType<IndexProgress>();
 const checkType = new ProgressType<DoctorCheck>();
+const grepType = new ProgressType<GrepProgress>();
 
 class RequestError extends Error {
   constructor(readonly code: number, message: string) {
@@ -73,6 +78,28 @@ export function registerHandlers(connection: MessageConnection, ctx: HandlerCont
   connection.onRequest(DoctorRequest, (params) =>
     run(ctx, DoctorRequest.method, () => registry.doctor(withRoot(params).root, checkTo(params.workDoneToken))),
   );
+  // A grep stops when its client goes away or cancels, and waits while its matches are not read (grepTo).
+  let closed = false;
+  connection.onClose(() => (closed = true));
+  const grepTo = (token: string | number | undefined) => async (matches: GrepMatch[]) => {
+    if (token === undefined) return;
+    try {
+      await connection.sendProgress(grepType, token, { matches });
+    } catch {
+      closed = true;
+    }
+  };
+  connection.onRequest(GrepRequest, (params, cancel) =>
+    run(ctx, GrepRequest.method, () =>
+      // grep-worker.js and grammars/ sit beside the daemon's bundle.
+      grepProject(withRoot(params), {
+        distDir: __dirname,
+        report: grepTo(params.workDoneToken),
+        stopped: () => closed || cancel.isCancellationRequested,
+        log: ctx.log,
+      }),
+    ),
+  );
   connection.onRequest(DaemonStatusRequest, () => run(ctx, DaemonStatusRequest.method, async () => ctx.status(), true));
   connection.onRequest(StopRequest, () =>
     run(
@@ -107,6 +134,8 @@ async function run<T>(ctx: HandlerContext, method: string, work: () => Promise<T
 }
 
 function toResponseError(error: unknown): ResponseError<void> {
+  // Already an answer (with its data, e.g. where a grep pattern fails to parse).
+  if (error instanceof ResponseError) return error as ResponseError<void>;
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   if (error instanceof SettingsError) return new ResponseError(ErrorCodes.InvalidSettings, message);
   const code = (error as { code?: unknown } | null)?.code;
