@@ -1,7 +1,7 @@
 // "ccc: Run Doctor": `ccc doctor` for every workspace folder, shown in one read-only document that fills in as each
-// check finishes (the same checks as the CLI and the MCP tool: daemon/client/doctor.ts).
+// check finishes (the same checks as the CLI and the MCP tool: daemon/doctor/run-doctor.ts).
 import * as vscode from 'vscode';
-import { runDoctor } from '../daemon/client/doctor';
+import { runDoctor } from '../daemon/doctor/run-doctor';
 import type { CheckStatus, DoctorCheck } from '../daemon/protocol';
 import type { Ctx } from './ctx';
 import { daemonClientOptions } from './language-client';

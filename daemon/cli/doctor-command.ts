@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { findProjectRoot, type ClientOptions } from '../client';
-import { runDoctor } from '../client/doctor';
+import { runDoctor } from '../doctor/run-doctor';
 import type { CheckStatus, DoctorCheck } from '../protocol';
 import { ExitCode, notice, printJson } from './output';
 

@@ -1,6 +1,6 @@
 // The MCP server's requests to the daemon: one connection per call, as every short-lived front end does.
 import { withDaemon, type ClientOptions } from '../client';
-import { runDoctor } from '../client/doctor';
+import { runDoctor } from '../doctor/run-doctor';
 import { patternErrorText, runGrep } from '../client/grep';
 import {
   IndexRequest,

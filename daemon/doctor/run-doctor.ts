@@ -6,8 +6,7 @@ import { ProgressType } from 'vscode-jsonrpc';
 import { cccHome, homePaths, type HomePaths } from '../paths';
 import { DaemonStatusRequest, DoctorRequest, type DoctorCheck } from '../protocol';
 import { loadGlobalSettings, loadProjectSettings, projectSettingsFile } from '../index/settings';
-import { CLIENT_VERSION, type ClientOptions } from './ensure-daemon';
-import { withDaemon } from './index';
+import { CLIENT_VERSION, withDaemon, type ClientOptions } from '../client';
 
 /** The tail of daemon.log read for recent errors. */
 const LOG_TAIL_BYTES = 256 * 1024;
