@@ -97,3 +97,8 @@ export function languageForPath(relPath: string, overrides: Record<string, strin
   }
   return byFileName.get(fileName) ?? (ext ? byExtension.get(ext) : undefined) ?? TEXT;
 }
+
+/** The ids of the languages whose definitions Tree-sitter finds, sorted (Markdown's headings come from a line scan). */
+export function treeSitterLanguages(): string[] {
+  return languages.filter((language) => language.grammar && definitionQueries[language.grammar]).map((language) => language.id).sort();
+}
