@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import { definitionQueries } from './definition-queries';
-import { definitionQuery, languageForPath, languages } from './languages';
+import { definitionQuery, languageForPath, languages, treeSitterLanguages } from './languages';
 
 const wasmDir = join(__dirname, '../node_modules/@cursorless/tree-sitter-wasms/out');
 
@@ -45,5 +45,31 @@ describe('grammars', () => {
       assert.ok(query.captureNames.some((name) => name.startsWith('definition.')), grammar);
       query.delete();
     }
+  });
+});
+
+describe('the languages of issue 12', () => {
+  it('maps their extensions and file names', () => {
+    const cases: Record<string, string> = {
+      'src/core.clj': 'clojure', 'src/Main.elm': 'elm', 'src/app.gleam': 'gleam', 'infra/main.tf': 'hcl', 'job.nomad': 'hcl',
+      'default.nix': 'nix', 'lib/Foo.pm': 'perl', 'R/model.R': 'r', '.Rprofile': 'r', 'paper.tex': 'latex',
+      'player.gd': 'gdscript', 'Nat.agda': 'agda', 'app.properties': 'properties', 'q.rq': 'sparql', 'vscode.talon': 'talon',
+      'queries/highlights.scm': 'tsquery', 'pom.xml': 'xml', 'note.dtd': 'dtd',
+    };
+    for (const [path, id] of Object.entries(cases)) assert.equal(languageForPath(path, {}), id, path);
+  });
+
+  it('counts at least 38 languages parsed by Tree-sitter, and not those chunked without a parser', () => {
+    const parsed = treeSitterLanguages();
+    assert.ok(parsed.length >= 38, `${parsed.length}: ${parsed.join(', ')}`);
+    for (const id of ['clojure', 'hcl', 'latex', 'tsquery', 'xml', 'dtd', 'typescript']) assert.ok(parsed.includes(id), id);
+    for (const id of ['markdown', 'sql', 'toml', 'text']) assert.ok(!parsed.includes(id), id);
+    assert.deepEqual(parsed, [...parsed].sort());
+  });
+
+  it('are the rows of the table in grammars/README.md', () => {
+    const readme = readFileSync(join(__dirname, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| ([\w-]+) \| `/gm)].map((match) => match[1]);
+    assert.deepEqual(rows, treeSitterLanguages());
   });
 });

@@ -47,10 +47,26 @@ export const languages: LanguageSpec[] = [
   // Known languages without a definitions query: named for search filters, chunked by the text splitter.
   { id: 'sql', extensions: ['.sql'] },
   { id: 'toml', extensions: ['.toml'] },
-  { id: 'xml', extensions: ['.xml', '.xsd', '.xsl', '.svg', '.plist'] },
+  { id: 'xml', extensions: ['.xml', '.xsd', '.xsl', '.svg', '.plist'], grammar: 'xml' },
   { id: 'makefile', extensions: ['.mk'], fileNames: ['Makefile', 'GNUmakefile', 'makefile'] },
   { id: 'dockerfile', extensions: ['.dockerfile'], fileNames: ['Dockerfile', 'Containerfile'] },
   { id: 'restructuredtext', extensions: ['.rst'] },
+  { id: 'clojure', extensions: ['.clj', '.cljs', '.cljc', '.edn'], grammar: 'clojure' },
+  { id: 'elm', extensions: ['.elm'], grammar: 'elm' },
+  { id: 'gleam', extensions: ['.gleam'], grammar: 'gleam' },
+  { id: 'hcl', extensions: ['.tf', '.tfvars', '.hcl', '.nomad'], grammar: 'hcl' },
+  { id: 'nix', extensions: ['.nix'], grammar: 'nix' },
+  { id: 'perl', extensions: ['.pl', '.pm', '.t'], grammar: 'perl' },
+  { id: 'r', extensions: ['.r'], fileNames: ['.Rprofile'], grammar: 'r' },
+  { id: 'latex', extensions: ['.tex', '.sty', '.cls', '.ltx'], grammar: 'latex' },
+  { id: 'gdscript', extensions: ['.gd'], grammar: 'gdscript' },
+  { id: 'agda', extensions: ['.agda'], grammar: 'agda' },
+  { id: 'properties', extensions: ['.properties'], grammar: 'properties' },
+  { id: 'sparql', extensions: ['.rq', '.sparql'], grammar: 'sparql' },
+  { id: 'talon', extensions: ['.talon'], grammar: 'talon' },
+  // Tree-sitter's query files (`queries/highlights.scm`); Scheme shares the extension: map `.scm` to `text` in settings if it is Scheme.
+  { id: 'tsquery', extensions: ['.scm'], grammar: 'query' },
+  { id: 'dtd', extensions: ['.dtd'], grammar: 'dtd' },
 ];
 
 const byId = new Map(languages.map((language) => [language.id, language]));
@@ -80,4 +96,9 @@ export function languageForPath(relPath: string, overrides: Record<string, strin
     if (override) return override;
   }
   return byFileName.get(fileName) ?? (ext ? byExtension.get(ext) : undefined) ?? TEXT;
+}
+
+/** The ids of the languages whose definitions Tree-sitter finds, sorted (Markdown's headings come from a line scan). */
+export function treeSitterLanguages(): string[] {
+  return languages.filter((language) => language.grammar && definitionQueries[language.grammar]).map((language) => language.id).sort();
 }

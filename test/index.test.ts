@@ -84,6 +84,7 @@ describe('ccc index on the polyglot fixture', () => {
     await waitFor(async () => (await status(home.dir, root)).watching === 'events', 20_000, 'the watcher to start after the first pass');
     const text = await runCli(['status'], { home: home.dir, cwd: root });
     assert.match(text.stdout, /^watch: +file events$/m);
+    assert.match(text.stdout, /^parsed: +Tree-sitter for \d+ languages: .*\bclojure\b.*\bhcl\b.*\btypescript\b/m);
   });
 
   test('ignored and skipped files are not searchable; the negated ones are', async () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProgressType } from 'vscode-jsonrpc';
+import { treeSitterLanguages } from '../../grammars/languages';
 import { daemonStatusIfRunning, findProjectRoot, withDaemon, type ClientOptions } from '../client';
 import { cccHome, homePaths, projectIndexDir } from '../paths';
 import {
@@ -83,6 +84,7 @@ export function formatStatus(status: ProjectStatus): string {
     .sort((a, b) => b[1] - a[1])
     .map(([language, chunks]) => `${language} ${chunks}`)
     .join(', ');
+  const parsed = treeSitterLanguages();
   const lines = [
     `project: ${status.root}`,
     `state:   ${status.state}${status.progress?.percentage !== undefined ? ` (${status.progress.percentage}%)` : ''}${status.error ? `: ${status.error}` : ''}`,
@@ -92,6 +94,7 @@ export function formatStatus(status: ProjectStatus): string {
     `model:   ${status.model} (${status.dimension}-d)`,
     `updated: ${status.lastIndexedAt === null ? 'never' : new Date(status.lastIndexedAt).toLocaleString()}`,
     `watch:   ${WATCH_MODE_TEXT[status.watching]}`,
+    `parsed:  Tree-sitter for ${parsed.length} languages: ${parsed.join(', ')}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -47,7 +47,11 @@ function timeoutFor(file: SourceFile): number {
   return 10_000 + file.text.length / 100;
 }
 
-/** Added to the timeout of a new worker's first file: starting it and loading a grammar took up to seconds on a loaded machine. */
+/**
+ * Added to the timeout of a worker's first file of each language: starting it and loading a grammar took up to seconds on
+ * a loaded machine, and a grammar's load waits while V8 optimises the lexers of grammars parsed just before (10–20 s after
+ * a first Swift or LaTeX file on a busy 2-core machine).
+ */
 const WORKER_START_MS = 30_000;
 
 /** Files sent ahead to the worker, so it never waits for the main thread between files. */
@@ -60,6 +64,8 @@ export class Chunker {
   private worker: Worker | undefined;
   /** Files given to the current worker. */
   private filesSent = 0;
+  /** Languages the current worker has answered a file of: their grammars are loaded. */
+  private languagesLoaded = new Set<string>();
   private heapTooBig = false;
   private started = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -121,8 +127,6 @@ export class Chunker {
     return new Promise((resolve, reject) => {
       let worker: Worker | undefined;
       let timer: NodeJS.Timeout | undefined;
-      /** A new worker's first reply also waits for it to start and load a grammar, which is slow on a busy machine. */
-      let started = false;
       const detach = () => {
         clearTimeout(timer);
         worker?.off('message', onMessage).off('error', onError).off('exit', onExit);
@@ -158,7 +162,6 @@ export class Chunker {
         }
         if (!worker) {
           worker = this.workerForNextFiles();
-          started = this.filesSent > 0;
           worker.on('message', onMessage).on('error', onError).on('exit', onExit);
         }
         while (pending.length < PIPELINE_DEPTH && next < files.length && !this.mustRecycle()) {
@@ -167,12 +170,15 @@ export class Chunker {
           this.filesSent++;
         }
         clearTimeout(timer);
-        if (pending.length) timer = setTimeout(onTimeout, timeoutFor(files[pending[0]]) + (started ? 0 : WORKER_START_MS));
+        if (pending.length) {
+          const oldest = files[pending[0]];
+          timer = setTimeout(onTimeout, timeoutFor(oldest) + (this.languagesLoaded.has(oldest.language) ? 0 : WORKER_START_MS));
+        }
       };
       const onMessage = guarded((reply: ParseReply) => {
-        started = true;
         const index = pending.shift();
         if (index === undefined) throw new Error('the parse worker answered a file it was not given');
+        this.languagesLoaded.add(files[index].language);
         if ('error' in reply) fallBack(index, reply.error);
         else {
           results[index] = reply.chunks;
@@ -215,6 +221,7 @@ export class Chunker {
       const workerData: ParseWorkerData = { grammarsDir: join(this.distDir, 'grammars') };
       this.worker = new Worker(join(this.distDir, 'parse-worker.js'), { workerData });
       this.filesSent = 0;
+      this.languagesLoaded = new Set();
       this.heapTooBig = false;
       this.started++;
     }
