@@ -1,9 +1,11 @@
 // The chunker end to end: the real worker bundle and real grammars from dist/ (run `npm run build` first).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { samples } from '../../test/fixtures/chunker/samples';
+import { silentLogger } from '../log';
 import { Chunk, Chunker, SourceFile } from './chunker';
 import { MAX_CHARS } from './text-splitter';
 
@@ -122,19 +124,58 @@ describe('Chunker worker lifecycle', () => {
     }
   });
 
-  it('replaces a worker that dies mid-file, and the file still gets chunks', async () => {
+  it('replaces a worker that dies mid-file, tries the file once more, then cuts it as text and reports why', async () => {
     const crashing = { ...samples.find((s) => s.language === 'go')!, language: 'python' };
     process.env.CCC_TEST_PARSE_CRASH_PATH = crashing.path;
     const chunker = new Chunker({ distDir });
+    const problems: string[] = [];
     try {
-      const [before, crashed, afterwards] = await chunker.chunk([files[0], crashing, files[1]]);
+      const [before, crashed, afterwards] = await chunker.chunk([files[0], crashing, files[1]], (path, reason) => problems.push(`${path}: ${reason}`));
       assert.ok(before.some((c) => c.symbol === 'class Greeter > method greet'));
       assertFaithful(crashing, crashed);
       assert.ok(crashed.length > 0 && crashed.every((c) => c.symbol === ''), 'the crashed file falls back to the text splitter');
       assert.ok(afterwards.some((c) => c.symbol === 'class Greeter > method greet'), 'the next file is parsed by a new worker');
-      assert.equal(chunker.workersStarted, 2);
+      assert.equal(chunker.workersStarted, 3, 'one worker, one for the second try, one for the files after');
+      assert.deepEqual(problems, [`${crashing.path}: parsed as plain text: the parse worker exited with code 1`]);
     } finally {
       delete process.env.CCC_TEST_PARSE_CRASH_PATH;
+      await chunker.close();
+    }
+  });
+
+  it('retries a worker that cannot start, then fails the call with the reason instead of cutting files as text', async () => {
+    // What a daemon started from a folder that was later deleted met: every new worker died with ENOENT uv_cwd.
+    const home = process.cwd();
+    const gone = mkdtempSync(join(tmpdir(), 'ccc-gone-'));
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const chunker = new Chunker({ distDir, log });
+    const problems: string[] = [];
+    try {
+      process.chdir(gone);
+      rmSync(gone, { recursive: true });
+      await assert.rejects(chunker.chunk(files, (path) => problems.push(path)), /the parse worker could not start: .*uv_cwd/);
+      assert.equal(chunker.workersStarted, 3);
+      assert.deepEqual(problems, [], 'no file was quietly cut as text');
+      assert.equal(warnings.length, 3);
+      assert.match(warnings[0], /could not start \(.*uv_cwd.*\), attempt 1 of 3/);
+      process.chdir(home);
+      const [chunks] = await chunker.chunk(files.slice(0, 1));
+      assert.ok(chunks.some((c) => c.symbol === 'class Greeter > method greet'), 'the next call starts a worker again');
+    } finally {
+      process.chdir(home);
+      await chunker.close();
+    }
+  });
+
+  it('counts a worker that fails before tree-sitter is ready as not started, not as a file that crashed it', async () => {
+    process.env.CCC_TEST_PARSE_WORKER_START_FAIL = 'injected start failure';
+    const chunker = new Chunker({ distDir });
+    try {
+      await assert.rejects(chunker.chunk(files), /the parse worker could not start: .*injected start failure/);
+      assert.equal(chunker.workersStarted, 3);
+    } finally {
+      delete process.env.CCC_TEST_PARSE_WORKER_START_FAIL;
       await chunker.close();
     }
   });

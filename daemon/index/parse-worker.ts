@@ -15,7 +15,11 @@ export interface ParseWorkerData {
   grammarsDir: string;
 }
 export type ParseRequest = { file: SourceFile };
-export type ParseReply = { chunks: Chunk[]; heapBytes: number } | { error: string; heapBytes: number };
+/**
+ * One reply per file, in order, after one `ready` once tree-sitter has started; `fatal` instead when it could not start,
+ * so the Chunker counts a worker that dies or fails before `ready` as one that could not start, not as a file's fault.
+ */
+export type ParseReply = { ready: true } | { fatal: string } | { chunks: Chunk[]; heapBytes: number } | { error: string; heapBytes: number };
 
 /** Beyond this a parse costs more heap than its definitions are worth (FACTS: an 8 MB file leaves a 138 MB heap). */
 const MAX_PARSE_CHARS = 1_000_000;
@@ -55,7 +59,7 @@ async function chunkFile(file: SourceFile): Promise<Chunk[]> {
   parser ??= new Parser();
   parser.setLanguage(language);
   const tree = parser.parse(file.text);
-  if (!tree) return splitText(file);
+  if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const definitions = nest(findDefinitions(query, tree.rootNode, file.language === 'json' || file.language === 'yaml'));
     return spansToChunks(file, lines, layoutChunks(lines, definitions));
@@ -145,11 +149,17 @@ async function handle({ file }: ParseRequest): Promise<ParseReply> {
   }
 }
 
+// Fault injection for the tests: a worker that cannot start must be retried and then reported, never stand-in text.
+if (process.env.CCC_TEST_PARSE_WORKER_START_FAIL) throw new Error(process.env.CCC_TEST_PARSE_WORKER_START_FAIL);
+
 // Files are handled strictly in turn: the Chunker matches replies to files by their order.
-let turn: Promise<unknown> = Parser.init(wasmModule as never);
+let turn: Promise<unknown> = Parser.init(wasmModule as never).then(
+  () => parentPort!.postMessage({ ready: true } satisfies ParseReply),
+  (error: Error) => {
+    parentPort!.postMessage({ fatal: `tree-sitter did not start: ${error.message}` } satisfies ParseReply);
+    throw error;
+  },
+);
 parentPort!.on('message', (request: ParseRequest) => {
-  turn = turn.then(
-    () => handle(request).then((reply) => parentPort!.postMessage(reply)),
-    (error: Error) => parentPort!.postMessage({ error: `tree-sitter did not start: ${error.message}`, heapBytes: 0 }),
-  );
+  turn = turn.then(() => handle(request).then((reply) => parentPort!.postMessage(reply)));
 });
