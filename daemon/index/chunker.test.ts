@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { samples } from '../../test/fixtures/chunker/samples';
 import { silentLogger } from '../log';
+import { SMALL_CHARS } from './chunk-layout';
 import { Chunk, Chunker, SourceFile } from './chunker';
 import { MAX_CHARS } from './text-splitter';
 
@@ -38,19 +39,26 @@ describe('Chunker', () => {
   });
   after(() => chunker.close());
 
-  it(`yields whole definitions with their line ranges and symbol paths in ${samples.length} languages`, async () => {
-    const results = await chunker.chunk(samples);
+  describe(`yields whole definitions with their line ranges and symbol paths (${samples.length} samples)`, () => {
+    let results: Chunk[][];
+    before(async () => {
+      results = await chunker.chunk(samples);
+    });
     samples.forEach((sample, i) => {
-      const chunks = results[i];
-      assertFaithful(sample, chunks);
-      const lines = sample.text.split('\n');
-      for (const expected of sample.expected) {
-        const chunk = chunks.find((c) => c.symbol === expected.symbol);
-        const got = chunks.map((c) => `${c.startLine}-${c.endLine} ${c.symbol}`).join('; ');
-        assert.ok(chunk, `${sample.language}: no chunk "${expected.symbol}" in: ${got}`);
-        assert.ok(lines[chunk.startLine - 1].includes(expected.first), `${sample.language} "${expected.symbol}" starts at line ${chunk.startLine}: ${lines[chunk.startLine - 1]}`);
-        assert.ok(lines[chunk.endLine - 1].includes(expected.last), `${sample.language} "${expected.symbol}" ends at line ${chunk.endLine}: ${lines[chunk.endLine - 1]}`);
-      }
+      it(`${sample.path} (${sample.language})`, () => {
+        const chunks = results[i];
+        assertFaithful(sample, chunks);
+        const small = chunks.filter((c) => chunks.length > 1 && c.content.trim().length < SMALL_CHARS);
+        assert.deepEqual(small.map((c) => `${c.startLine} ${c.content}`), [], `${sample.path}: chunks too small to stand alone`);
+        const lines = sample.text.split('\n');
+        for (const expected of sample.expected) {
+          const chunk = chunks.find((c) => c.symbol === expected.symbol);
+          const got = chunks.map((c) => `${c.startLine}-${c.endLine} ${c.symbol}`).join('; ');
+          assert.ok(chunk, `${sample.language}: no chunk "${expected.symbol}" in: ${got}`);
+          assert.ok(lines[chunk.startLine - 1].includes(expected.first), `${sample.language} "${expected.symbol}" starts at line ${chunk.startLine}: ${lines[chunk.startLine - 1]}`);
+          assert.ok(lines[chunk.endLine - 1].includes(expected.last), `${sample.language} "${expected.symbol}" ends at line ${chunk.endLine}: ${lines[chunk.endLine - 1]}`);
+        }
+      });
     });
   });
 
@@ -61,8 +69,9 @@ describe('Chunker', () => {
   });
 
   it('splits JSON and YAML by top-level keys', async () => {
-    const json = JSON.stringify({ name: 'x', scripts: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`task${i}`, `node run.js --step ${i}`])), dependencies: { a: '1' } }, null, 2);
-    const yaml = ['name: x', 'jobs:', ...Array.from({ length: 80 }, (_, i) => `  job${i}: { runs-on: ubuntu-latest, step: ${i} }`), 'env:', '  A: 1', ''].join('\n');
+    // Keys big enough to stand alone: smaller ones join a neighbour.
+    const json = JSON.stringify({ description: 'words '.repeat(30), scripts: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`task${i}`, `node run.js --step ${i}`])), dependencies: { a: '1' } }, null, 2);
+    const yaml = [`description: ${'words '.repeat(30)}`, 'jobs:', ...Array.from({ length: 80 }, (_, i) => `  job${i}: { runs-on: ubuntu-latest, step: ${i} }`), 'env:', '  A: 1', ''].join('\n');
     const [jsonChunks, yamlChunks] = await chunker.chunk([
       { path: 'package.json', language: 'json', text: json },
       { path: 'ci.yml', language: 'yaml', text: yaml },

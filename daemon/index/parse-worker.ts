@@ -82,7 +82,7 @@ function findDefinitions(query: Query, root: Node, unquote: boolean): Definition
         kind = capture.slice('definition.'.length);
         if (!first || node.startIndex < first.startIndex) first = node;
         end = Math.max(end, lastRow(node));
-      } else if (capture === 'name') name = nameText(node.text, unquote);
+      } else if (capture === 'name') name = name ? `${name} = ${nameText(node.text, unquote)}` : nameText(node.text, unquote);
       else if (capture === 'receiver') receiver = nameText(node.text, false);
       else if (capture === 'trait') trait = nameText(node.text, false);
     }
@@ -105,16 +105,25 @@ function lastRow(node: Node): number {
   return column === 0 && row > node.startPosition.row ? row - 1 : row;
 }
 
-/** A definition starts at the doc comments, attributes and decorators right above it. */
+/**
+ * A definition starts at the doc comments, attributes and decorators right above it. A `/** … */` block documents the
+ * definition even across one blank line (express writes its JSDoc that way); a `/*!` licence header never does.
+ */
 function leadingStart(node: Node): number {
   let outer = node.parent?.type === 'export_statement' ? node.parent : node;
+  const own = outer;
   let start = outer.startPosition.row;
   for (let previous = outer.previousNamedSibling; previous && leadingTypes.test(previous.type); previous = previous.previousNamedSibling) {
-    if (lastRow(previous) < start - 1) break;
+    const gap = start - 1 - lastRow(previous);
+    if (gap > 1 || (gap === 1 && !(outer === own && isDocBlock(previous)))) break;
     start = previous.startPosition.row;
     outer = previous;
   }
   return start;
+}
+
+function isDocBlock(node: Node): boolean {
+  return node.type.includes('comment') && node.text.startsWith('/**') && !node.text.startsWith('/**/');
 }
 
 function nameText(text: string, unquote: boolean): string {
