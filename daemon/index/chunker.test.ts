@@ -158,7 +158,7 @@ describe('Chunker worker lifecycle', () => {
     const gone = mkdtempSync(join(tmpdir(), 'ccc-gone-'));
     const warnings: string[] = [];
     const log = { ...silentLogger, warn: (message: string) => warnings.push(message) };
-    const chunker = new Chunker({ distDir, log });
+    const chunker = new Chunker({ distDir, log, startRetryMs: 2000 });
     const problems: string[] = [];
     try {
       process.chdir(gone);
@@ -169,6 +169,9 @@ describe('Chunker worker lifecycle', () => {
       assert.equal(warnings.length, 3);
       assert.match(warnings[0], /could not start \(.*uv_cwd.*\), attempt 1 of 3/);
       process.chdir(home);
+      await assert.rejects(chunker.chunk(files), /could not start: .*uv_cwd/, 'a call right after fails at once, without three more tries');
+      assert.equal(chunker.workersStarted, 3);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
       const [chunks] = await chunker.chunk(files.slice(0, 1));
       assert.ok(chunks.some((c) => c.symbol === 'class Greeter > method greet'), 'the next call starts a worker again');
     } finally {

@@ -35,6 +35,8 @@ export interface ChunkerOptions {
   distDir?: string;
   /** Files one worker parses before it is replaced. */
   recycleAfterFiles?: number;
+  /** After workers failed to start, calls fail at once for this long rather than try again (each try costs ~0.5 s). */
+  startRetryMs?: number;
   log?: Logger;
 }
 
@@ -56,14 +58,21 @@ const PIPELINE_DEPTH = 16;
 
 /** Workers started in a row that died before tree-sitter was ready: then the call fails instead of cutting files as text. */
 const START_ATTEMPTS = 3;
+/** An indexing pass chunks file by file after a failed batch: without a pause each file would cost three failed starts. */
+const START_RETRY_MS = 30_000;
 
 /** Told about each file that has a grammar but was cut by the text splitter, and why. */
 export type ProblemReporter = (path: string, reason: string) => void;
 
+class WorkerStartError extends Error {}
+
 export class Chunker {
   private readonly distDir: string;
   private readonly recycleAfterFiles: number;
+  private readonly startRetryMs: number;
   private readonly log: Logger;
+  /** Why workers last failed to start, and when starting may be tried again. */
+  private startFailure: { error: Error; retryAt: number } | undefined;
   private worker: Worker | undefined;
   /** Files given to the current worker. */
   private filesSent = 0;
@@ -78,6 +87,7 @@ export class Chunker {
   constructor(options: ChunkerOptions = {}) {
     this.distDir = options.distDir ?? __dirname;
     this.recycleAfterFiles = options.recycleAfterFiles ?? RECYCLE_AFTER_FILES;
+    this.startRetryMs = options.startRetryMs ?? START_RETRY_MS;
     this.log = options.log ?? silentLogger;
   }
 
@@ -108,9 +118,13 @@ export class Chunker {
     if (this.closed) throw new Error('the chunker was closed');
     const entry = join(this.distDir, 'parse-worker.js');
     if (!existsSync(entry)) throw new Error(`The chunker's worker ${entry} is missing: run \`npm run build\` (or pass distDir).`);
+    if (this.startFailure && Date.now() < this.startFailure.retryAt) throw this.startFailure.error;
     clearTimeout(this.idleTimer);
     try {
       return await this.parseAll(files, onProblem);
+    } catch (error) {
+      if (error instanceof WorkerStartError) this.startFailure = { error, retryAt: Date.now() + this.startRetryMs };
+      throw error;
     } finally {
       this.abort = undefined;
       this.worker?.unref();
@@ -192,6 +206,7 @@ export class Chunker {
         if ('ready' in reply) {
           ready = true;
           failedStarts = 0;
+          this.startFailure = undefined;
           return;
         }
         if ('fatal' in reply) {
@@ -223,7 +238,7 @@ export class Chunker {
         if (!wasReady) {
           failedStarts++;
           this.log.warn(`chunker: the parse worker could not start (${reason}), attempt ${failedStarts} of ${START_ATTEMPTS}`);
-          if (failedStarts >= START_ATTEMPTS) throw new Error(`the parse worker could not start: ${reason}`);
+          if (failedStarts >= START_ATTEMPTS) throw new WorkerStartError(`the parse worker could not start: ${reason}`);
           if (pending.length) next = pending[0];
         } else if (pending.length) {
           // The oldest unanswered file is the one the worker died on: it gets a second try on a new worker, once.
