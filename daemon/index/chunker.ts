@@ -253,7 +253,7 @@ export class Chunker {
           }
         }
         // With nothing unanswered there is no file to blame: the next files simply go to a new worker.
-        if (pending.length) pending = [];
+        pending = [];
         pump();
       };
       const onError = guarded((error: Error) => lose(`the parse worker failed (${error.message})`));
