@@ -1,6 +1,6 @@
 // The chunker end to end: the real worker bundle and real grammars from dist/ (run `npm run build` first).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -177,6 +177,23 @@ describe('Chunker worker lifecycle', () => {
     } finally {
       process.chdir(home);
       await chunker.close();
+    }
+  });
+
+  it('treats a tree-sitter that cannot start (a broken tree-sitter.wasm) as a worker that cannot start', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'ccc-broken-dist-'));
+    cpSync(join(distDir, 'parse-worker.js'), join(broken, 'parse-worker.js'));
+    cpSync(join(distDir, 'grammars'), join(broken, 'grammars'), { recursive: true });
+    writeFileSync(join(broken, 'grammars', 'tree-sitter.wasm'), 'not wasm');
+    const chunker = new Chunker({ distDir: broken });
+    const problems: string[] = [];
+    try {
+      await assert.rejects(chunker.chunk(files, (path) => problems.push(path)), /the parse worker could not start: .*CompileError/);
+      assert.equal(chunker.workersStarted, 3);
+      assert.deepEqual(problems, []);
+    } finally {
+      await chunker.close();
+      rmSync(broken, { recursive: true, force: true });
     }
   });
 

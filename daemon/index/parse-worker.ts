@@ -161,14 +161,21 @@ async function handle({ file }: ParseRequest): Promise<ParseReply> {
 // Fault injection for the tests: a worker that cannot start must be retried and then reported, never stand-in text.
 if (process.env.CCC_TEST_PARSE_WORKER_START_FAIL) throw new Error(process.env.CCC_TEST_PARSE_WORKER_START_FAIL);
 
-// Files are handled strictly in turn: the Chunker matches replies to files by their order.
-let turn: Promise<unknown> = Parser.init(wasmModule as never).then(
-  () => parentPort!.postMessage({ ready: true } satisfies ParseReply),
+// Files are handled strictly in turn: the Chunker matches replies to files by their order. A worker whose tree-sitter did
+// not start says so once and answers nothing more: the Chunker replaces it.
+const treeSitterStarted = Parser.init(wasmModule as never).then(
+  () => {
+    parentPort!.postMessage({ ready: true } satisfies ParseReply);
+    return true;
+  },
   (error: Error) => {
     parentPort!.postMessage({ fatal: `tree-sitter did not start: ${error.message}` } satisfies ParseReply);
-    throw error;
+    return false;
   },
 );
+let turn: Promise<unknown> = treeSitterStarted;
 parentPort!.on('message', (request: ParseRequest) => {
-  turn = turn.then(() => handle(request).then((reply) => parentPort!.postMessage(reply)));
+  turn = turn.then(async () => {
+    if (await treeSitterStarted) parentPort!.postMessage(await handle(request));
+  });
 });
