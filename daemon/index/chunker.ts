@@ -66,6 +66,8 @@ export type ProblemReporter = (path: string, reason: string) => void;
 
 class WorkerStartError extends Error {}
 
+function ignoreLateError(): void {}
+
 export class Chunker {
   private readonly distDir: string;
   private readonly recycleAfterFiles: number;
@@ -156,7 +158,9 @@ export class Chunker {
       let ready = false;
       const detach = () => {
         clearTimeout(timer);
-        worker?.off('message', onMessage).off('error', onError).off('exit', onExit);
+        // A worker let go may still fail on its way out (Emscripten aborts after tree-sitter reported it could not start):
+        // an 'error' event without a listener would be thrown in the daemon's main thread.
+        worker?.off('message', onMessage).off('error', onError).off('exit', onExit).on('error', ignoreLateError);
         worker = undefined;
       };
       const fail = (error: Error) => {
