@@ -1,7 +1,8 @@
 // Per grammar, the Tree-sitter query that finds the definitions a file is chunked by. Captures:
 //   @definition.<kind>  the definition's node(s) (several in one match span from the first to the last);
 //                       <kind> is the word shown in the symbol path: `class Foo > method bar`
-//   @name               its name; @receiver (Go) reads `Type.name`; @trait (Rust) reads `impl Trait for Type`.
+//   @name               its name (several: `a = b`, for `a = b = function`); @receiver reads `receiver.name` (Go's
+//                       `Greeter.Greet`, JS's `Object.defineProperty(req, 'host', …)`); @trait reads `impl Trait for Type`.
 //                       Without @name, the definition node's `name` field is its name: constraining a field in the
 //                       pattern can make a query slow to compile (Swift's function_declaration: ~2 s).
 // Captures starting with `_` only serve predicates.
@@ -20,6 +21,14 @@ const typescript = `
 (method_definition name: (_) @name) @definition.method
 (public_field_definition name: (_) @name value: [(arrow_function) (function_expression)]) @definition.method
 (lexical_declaration (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)])) @definition.function
+(expression_statement (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)])) @definition.function
+(expression_statement (assignment_expression left: (member_expression) @name right: (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)]))) @definition.function
+(expression_statement (call_expression
+  function: (member_expression object: (identifier) @_object property: (property_identifier) @_method)
+  arguments: (arguments . (_) @receiver . (string (string_fragment) @name) . (object [(pair value: [(function_expression) (arrow_function)]) (method_definition)])))
+  (#eq? @_object "Object") (#eq? @_method "defineProperty")) @definition.property
+(expression_statement (call_expression arguments: (arguments . [(identifier) (member_expression) (this)] @receiver . (string (string_fragment) @name) . [(function_expression) (arrow_function)] .))) @definition.property
+(pair key: (property_identifier) @name value: [(function_expression) (arrow_function)]) @definition.method
 `;
 
 const javascript = `
@@ -30,7 +39,13 @@ const javascript = `
 (field_definition property: (_) @name value: [(arrow_function) (function_expression)]) @definition.method
 (lexical_declaration (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (class)])) @definition.function
 (variable_declaration (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (class)])) @definition.function
-(expression_statement (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)])) @definition.function
+(expression_statement (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)])) @definition.function(expression_statement (assignment_expression left: (member_expression) @name right: (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)]))) @definition.function
+(expression_statement (call_expression
+  function: (member_expression object: (identifier) @_object property: (property_identifier) @_method)
+  arguments: (arguments . (_) @receiver . (string (string_fragment) @name) . (object [(pair value: [(function_expression) (arrow_function)]) (method_definition)])))
+  (#eq? @_object "Object") (#eq? @_method "defineProperty")) @definition.property
+(expression_statement (call_expression arguments: (arguments . [(identifier) (member_expression) (this)] @receiver . (string (string_fragment) @name) . [(function_expression) (arrow_function)] .))) @definition.property
+(pair key: (property_identifier) @name value: [(function_expression) (arrow_function)]) @definition.method
 `;
 
 const python = `
@@ -43,7 +58,11 @@ const python = `
 const go = `
 (function_declaration name: (identifier) @name) @definition.func
 (method_declaration
-  receiver: (parameter_list (parameter_declaration type: [(type_identifier) @receiver (pointer_type (type_identifier) @receiver)]))
+  receiver: (parameter_list (parameter_declaration type: [
+    (type_identifier) @receiver
+    (pointer_type (type_identifier) @receiver)
+    (generic_type type: (type_identifier) @receiver)
+    (pointer_type (generic_type type: (type_identifier) @receiver))]))
   name: (field_identifier) @name) @definition.method
 (type_declaration (type_spec name: (type_identifier) @name type: (struct_type))) @definition.struct
 (type_declaration (type_spec name: (type_identifier) @name type: (interface_type))) @definition.interface

@@ -27,6 +27,10 @@ describe('languageForPath', () => {
     assert.equal(languageForPath('x.inc', { inc: 'php' }), 'php');
     assert.equal(languageForPath('x.ts', { js: 'python' }), 'typescript');
   });
+
+  it('reads templates as HTML', () => {
+    for (const ext of ['ejs', 'hbs', 'handlebars', 'mustache', 'njk', 'tmpl', 'vue', 'svelte']) assert.equal(languageForPath(`views/page.${ext}`, {}), 'html', ext);
+  });
 });
 
 describe('grammars', () => {

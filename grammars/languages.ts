@@ -37,7 +37,8 @@ export const languages: LanguageSpec[] = [
   { id: 'elixir', extensions: ['.ex', '.exs'], grammar: 'elixir' },
   { id: 'haskell', extensions: ['.hs'], grammar: 'haskell' },
   { id: 'zig', extensions: ['.zig'], grammar: 'zig' },
-  { id: 'html', extensions: ['.html', '.htm', '.xhtml'], grammar: 'html' },
+  // Templates are HTML with tags of their own (`<% %>`, `{{ }}`): the HTML grammar still finds their elements.
+  { id: 'html', extensions: ['.html', '.htm', '.xhtml', '.ejs', '.hbs', '.handlebars', '.mustache', '.njk', '.tmpl', '.vue', '.svelte'], grammar: 'html' },
   { id: 'css', extensions: ['.css'], grammar: 'css' },
   { id: 'scss', extensions: ['.scss'], grammar: 'scss' },
   { id: 'json', extensions: ['.json', '.jsonc', '.json5'], fileNames: ['.babelrc', '.eslintrc'], grammar: 'json' },

@@ -1,9 +1,12 @@
 // The chunker end to end: the real worker bundle and real grammars from dist/ (run `npm run build` first).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { samples } from '../../test/fixtures/chunker/samples';
+import { silentLogger } from '../log';
+import { SMALL_CHARS } from './chunk-layout';
 import { Chunk, Chunker, SourceFile } from './chunker';
 import { MAX_CHARS } from './text-splitter';
 
@@ -36,19 +39,26 @@ describe('Chunker', () => {
   });
   after(() => chunker.close());
 
-  it(`yields whole definitions with their line ranges and symbol paths in ${samples.length} languages`, async () => {
-    const results = await chunker.chunk(samples);
+  describe(`yields whole definitions with their line ranges and symbol paths (${samples.length} samples)`, () => {
+    let results: Chunk[][];
+    before(async () => {
+      results = await chunker.chunk(samples);
+    });
     samples.forEach((sample, i) => {
-      const chunks = results[i];
-      assertFaithful(sample, chunks);
-      const lines = sample.text.split('\n');
-      for (const expected of sample.expected) {
-        const chunk = chunks.find((c) => c.symbol === expected.symbol);
-        const got = chunks.map((c) => `${c.startLine}-${c.endLine} ${c.symbol}`).join('; ');
-        assert.ok(chunk, `${sample.language}: no chunk "${expected.symbol}" in: ${got}`);
-        assert.ok(lines[chunk.startLine - 1].includes(expected.first), `${sample.language} "${expected.symbol}" starts at line ${chunk.startLine}: ${lines[chunk.startLine - 1]}`);
-        assert.ok(lines[chunk.endLine - 1].includes(expected.last), `${sample.language} "${expected.symbol}" ends at line ${chunk.endLine}: ${lines[chunk.endLine - 1]}`);
-      }
+      it(`${sample.path} (${sample.language})`, () => {
+        const chunks = results[i];
+        assertFaithful(sample, chunks);
+        const small = chunks.filter((c) => chunks.length > 1 && c.content.trim().length < SMALL_CHARS);
+        assert.deepEqual(small.map((c) => `${c.startLine} ${c.content}`), [], `${sample.path}: chunks too small to stand alone`);
+        const lines = sample.text.split('\n');
+        for (const expected of sample.expected) {
+          const chunk = chunks.find((c) => c.symbol === expected.symbol);
+          const got = chunks.map((c) => `${c.startLine}-${c.endLine} ${c.symbol}`).join('; ');
+          assert.ok(chunk, `${sample.language}: no chunk "${expected.symbol}" in: ${got}`);
+          assert.ok(lines[chunk.startLine - 1].includes(expected.first), `${sample.language} "${expected.symbol}" starts at line ${chunk.startLine}: ${lines[chunk.startLine - 1]}`);
+          assert.ok(lines[chunk.endLine - 1].includes(expected.last), `${sample.language} "${expected.symbol}" ends at line ${chunk.endLine}: ${lines[chunk.endLine - 1]}`);
+        }
+      });
     });
   });
 
@@ -59,8 +69,9 @@ describe('Chunker', () => {
   });
 
   it('splits JSON and YAML by top-level keys', async () => {
-    const json = JSON.stringify({ name: 'x', scripts: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`task${i}`, `node run.js --step ${i}`])), dependencies: { a: '1' } }, null, 2);
-    const yaml = ['name: x', 'jobs:', ...Array.from({ length: 80 }, (_, i) => `  job${i}: { runs-on: ubuntu-latest, step: ${i} }`), 'env:', '  A: 1', ''].join('\n');
+    // Keys big enough to stand alone: smaller ones join a neighbour.
+    const json = JSON.stringify({ description: 'words '.repeat(30), scripts: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`task${i}`, `node run.js --step ${i}`])), dependencies: { a: '1' } }, null, 2);
+    const yaml = [`description: ${'words '.repeat(30)}`, 'jobs:', ...Array.from({ length: 80 }, (_, i) => `  job${i}: { runs-on: ubuntu-latest, step: ${i} }`), 'env:', '  A: 1', ''].join('\n');
     const [jsonChunks, yamlChunks] = await chunker.chunk([
       { path: 'package.json', language: 'json', text: json },
       { path: 'ci.yml', language: 'yaml', text: yaml },
@@ -122,19 +133,78 @@ describe('Chunker worker lifecycle', () => {
     }
   });
 
-  it('replaces a worker that dies mid-file, and the file still gets chunks', async () => {
+  it('replaces a worker that dies mid-file, tries the file once more, then cuts it as text and reports why', async () => {
     const crashing = { ...samples.find((s) => s.language === 'go')!, language: 'python' };
     process.env.CCC_TEST_PARSE_CRASH_PATH = crashing.path;
     const chunker = new Chunker({ distDir });
+    const problems: string[] = [];
     try {
-      const [before, crashed, afterwards] = await chunker.chunk([files[0], crashing, files[1]]);
+      const [before, crashed, afterwards] = await chunker.chunk([files[0], crashing, files[1]], (path, reason) => problems.push(`${path}: ${reason}`));
       assert.ok(before.some((c) => c.symbol === 'class Greeter > method greet'));
       assertFaithful(crashing, crashed);
       assert.ok(crashed.length > 0 && crashed.every((c) => c.symbol === ''), 'the crashed file falls back to the text splitter');
       assert.ok(afterwards.some((c) => c.symbol === 'class Greeter > method greet'), 'the next file is parsed by a new worker');
-      assert.equal(chunker.workersStarted, 2);
+      assert.equal(chunker.workersStarted, 3, 'one worker, one for the second try, one for the files after');
+      assert.deepEqual(problems, [`${crashing.path}: parsed as plain text: the parse worker exited with code 1`]);
     } finally {
       delete process.env.CCC_TEST_PARSE_CRASH_PATH;
+      await chunker.close();
+    }
+  });
+
+  it('retries a worker that cannot start, then fails the call with the reason instead of cutting files as text', async () => {
+    // What a daemon started from a folder that was later deleted met: every new worker died with ENOENT uv_cwd.
+    const home = process.cwd();
+    const gone = mkdtempSync(join(tmpdir(), 'ccc-gone-'));
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const chunker = new Chunker({ distDir, log, startRetryMs: 2000 });
+    const problems: string[] = [];
+    try {
+      process.chdir(gone);
+      rmSync(gone, { recursive: true });
+      await assert.rejects(chunker.chunk(files, (path) => problems.push(path)), /the parse worker could not start: .*uv_cwd/);
+      assert.equal(chunker.workersStarted, 3);
+      assert.deepEqual(problems, [], 'no file was quietly cut as text');
+      assert.equal(warnings.length, 3);
+      assert.match(warnings[0], /could not start \(.*uv_cwd.*\), attempt 1 of 3/);
+      process.chdir(home);
+      await assert.rejects(chunker.chunk(files), /could not start: .*uv_cwd/, 'a call right after fails at once, without three more tries');
+      assert.equal(chunker.workersStarted, 3);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const [chunks] = await chunker.chunk(files.slice(0, 1));
+      assert.ok(chunks.some((c) => c.symbol === 'class Greeter > method greet'), 'the next call starts a worker again');
+    } finally {
+      process.chdir(home);
+      await chunker.close();
+    }
+  });
+
+  it('treats a tree-sitter that cannot start (a broken tree-sitter.wasm) as a worker that cannot start', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'ccc-broken-dist-'));
+    cpSync(join(distDir, 'parse-worker.js'), join(broken, 'parse-worker.js'));
+    cpSync(join(distDir, 'grammars'), join(broken, 'grammars'), { recursive: true });
+    writeFileSync(join(broken, 'grammars', 'tree-sitter.wasm'), 'not wasm');
+    const chunker = new Chunker({ distDir: broken });
+    const problems: string[] = [];
+    try {
+      await assert.rejects(chunker.chunk(files, (path) => problems.push(path)), /the parse worker could not start: .*CompileError/);
+      assert.equal(chunker.workersStarted, 3);
+      assert.deepEqual(problems, []);
+    } finally {
+      await chunker.close();
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
+  it('counts a worker that fails before tree-sitter is ready as not started, not as a file that crashed it', async () => {
+    process.env.CCC_TEST_PARSE_WORKER_START_FAIL = 'injected start failure';
+    const chunker = new Chunker({ distDir });
+    try {
+      await assert.rejects(chunker.chunk(files), /the parse worker could not start: .*injected start failure/);
+      assert.equal(chunker.workersStarted, 3);
+    } finally {
+      delete process.env.CCC_TEST_PARSE_WORKER_START_FAIL;
       await chunker.close();
     }
   });

@@ -321,15 +321,19 @@ class Pass {
   private async chunkFiles(batch: ChangedFile[]): Promise<(Chunk[] | null)[]> {
     if (batch.length === 0) return [];
     const sources: SourceFile[] = batch.map((changed) => ({ path: changed.file.path, language: changed.language, text: changed.text }));
+    const parseFailed = (path: string, reason: string) => {
+      this.counts.errors++;
+      this.problem(path, reason);
+    };
     try {
-      return await this.ctx.chunker.chunk(sources);
+      return await this.ctx.chunker.chunk(sources, parseFailed);
     } catch (error) {
       this.ctx.log.warn(`chunking a batch of ${batch.length} files failed, retrying one by one: ${(error as Error).message}`);
     }
     const results: (Chunk[] | null)[] = [];
     for (const source of sources) {
       try {
-        results.push((await this.ctx.chunker.chunk([source]))[0]);
+        results.push((await this.ctx.chunker.chunk([source], parseFailed))[0]);
       } catch (error) {
         this.counts.errors++;
         this.problem(source.path, `could not be chunked: ${(error as Error).message}`);

@@ -15,7 +15,11 @@ export interface ParseWorkerData {
   grammarsDir: string;
 }
 export type ParseRequest = { file: SourceFile };
-export type ParseReply = { chunks: Chunk[]; heapBytes: number } | { error: string; heapBytes: number };
+/**
+ * One reply per file, in order, after one `ready` once tree-sitter has started; `fatal` instead when it could not start,
+ * so the Chunker counts a worker that dies or fails before `ready` as one that could not start, not as a file's fault.
+ */
+export type ParseReply = { ready: true } | { fatal: string } | { chunks: Chunk[]; heapBytes: number } | { error: string; heapBytes: number };
 
 /** Beyond this a parse costs more heap than its definitions are worth (FACTS: an 8 MB file leaves a 138 MB heap). */
 const MAX_PARSE_CHARS = 1_000_000;
@@ -55,7 +59,7 @@ async function chunkFile(file: SourceFile): Promise<Chunk[]> {
   parser ??= new Parser();
   parser.setLanguage(language);
   const tree = parser.parse(file.text);
-  if (!tree) return splitText(file);
+  if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const definitions = nest(findDefinitions(query, tree.rootNode, file.language === 'json' || file.language === 'yaml'));
     return spansToChunks(file, lines, layoutChunks(lines, definitions));
@@ -78,7 +82,7 @@ function findDefinitions(query: Query, root: Node, unquote: boolean): Definition
         kind = capture.slice('definition.'.length);
         if (!first || node.startIndex < first.startIndex) first = node;
         end = Math.max(end, lastRow(node));
-      } else if (capture === 'name') name = nameText(node.text, unquote);
+      } else if (capture === 'name') name = name ? `${name} = ${nameText(node.text, unquote)}` : nameText(node.text, unquote);
       else if (capture === 'receiver') receiver = nameText(node.text, false);
       else if (capture === 'trait') trait = nameText(node.text, false);
     }
@@ -101,16 +105,25 @@ function lastRow(node: Node): number {
   return column === 0 && row > node.startPosition.row ? row - 1 : row;
 }
 
-/** A definition starts at the doc comments, attributes and decorators right above it. */
+/**
+ * A definition starts at the doc comments, attributes and decorators right above it. A `/** … */` block documents the
+ * definition even across one blank line (express writes its JSDoc that way); a `/*!` licence header never does.
+ */
 function leadingStart(node: Node): number {
   let outer = node.parent?.type === 'export_statement' ? node.parent : node;
+  const own = outer;
   let start = outer.startPosition.row;
   for (let previous = outer.previousNamedSibling; previous && leadingTypes.test(previous.type); previous = previous.previousNamedSibling) {
-    if (lastRow(previous) < start - 1) break;
+    const gap = start - 1 - lastRow(previous);
+    if (gap > 1 || (gap === 1 && !(outer === own && isDocBlock(previous)))) break;
     start = previous.startPosition.row;
     outer = previous;
   }
   return start;
+}
+
+function isDocBlock(node: Node): boolean {
+  return node.type.includes('comment') && node.text.startsWith('/**') && !node.text.startsWith('/**/');
 }
 
 function nameText(text: string, unquote: boolean): string {
@@ -145,11 +158,24 @@ async function handle({ file }: ParseRequest): Promise<ParseReply> {
   }
 }
 
-// Files are handled strictly in turn: the Chunker matches replies to files by their order.
-let turn: Promise<unknown> = Parser.init(wasmModule as never);
+// Fault injection for the tests: a worker that cannot start must be retried and then reported, never stand-in text.
+if (process.env.CCC_TEST_PARSE_WORKER_START_FAIL) throw new Error(process.env.CCC_TEST_PARSE_WORKER_START_FAIL);
+
+// Files are handled strictly in turn: the Chunker matches replies to files by their order. A worker whose tree-sitter did
+// not start says so once and answers nothing more: the Chunker replaces it.
+const treeSitterStarted = Parser.init(wasmModule as never).then(
+  () => {
+    parentPort!.postMessage({ ready: true } satisfies ParseReply);
+    return true;
+  },
+  (error: Error) => {
+    parentPort!.postMessage({ fatal: `tree-sitter did not start: ${error.message}` } satisfies ParseReply);
+    return false;
+  },
+);
+let turn: Promise<unknown> = treeSitterStarted;
 parentPort!.on('message', (request: ParseRequest) => {
-  turn = turn.then(
-    () => handle(request).then((reply) => parentPort!.postMessage(reply)),
-    (error: Error) => parentPort!.postMessage({ error: `tree-sitter did not start: ${error.message}`, heapBytes: 0 }),
-  );
+  turn = turn.then(async () => {
+    if (await treeSitterStarted) parentPort!.postMessage(await handle(request));
+  });
 });

@@ -189,7 +189,7 @@ export class ProjectRegistry {
       const embedder = await loadEmbedder(settings.embedding.model, { home, batchSize: settings.embedding.batchSize });
       const cache = await EmbeddingCache.open(homePaths(home).cache, embedder.modelId, embedder.dimension);
       this.options.log.info(`embedding model ${embedder.modelId} (${embedder.dimension}-d) loaded`);
-      return { embedder, cache, chunker: new Chunker() };
+      return { embedder, cache, chunker: new Chunker({ log: this.options.log }) };
     })().catch((error) => {
       this.engine = null;
       throw new ResponseError(ErrorCodes.IndexFailed, `embedding model "${this.options.settings.embedding.model}" failed to load: ${oneLine(error)}`);

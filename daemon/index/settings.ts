@@ -36,6 +36,7 @@ export const DEFAULT_PROJECT_SETTINGS: ProjectSettings = {
     '**/*.{ex,exs,erl,hrl,hs,ml,mli,clj,cljs,elm,gleam,nix}',
     '**/*.{sh,bash,zsh,fish,ps1}',
     '**/*.{html,htm,css,scss,sass,less,vue,svelte,astro}',
+    '**/*.{ejs,hbs,handlebars,mustache,njk,tmpl}',
     '**/*.{json,jsonc,yaml,yml,toml,xml,ini,properties,tf,hcl,proto,graphql,gql}',
     '**/*.{md,mdx,rst,tex}',
     '**/*.sql',

@@ -230,6 +230,11 @@ describe('walker', () => {
     assert.equal(filter.accepts('packages/web/node_modules', true), false);
   });
 
+  it('keeps templates by default', async () => {
+    const filter = await ProjectFilter.load(join(temp, 'empty'), DEFAULT_PROJECT_SETTINGS);
+    for (const ext of ['ejs', 'hbs', 'handlebars', 'mustache', 'njk', 'tmpl', 'vue', 'svelte']) assert.equal(filter.accepts(`views/page.${ext}`, false), true, ext);
+  });
+
   it('reads a file that vanished as a reason, not an error', async () => {
     assert.deepEqual(await readSourceFile(join(root, 'gone.ts'), 1024), { ok: false, reason: 'vanished while reading' });
   });
