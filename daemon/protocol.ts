@@ -347,6 +347,7 @@ export interface GrepMatch {
   /** Root-relative, forward slashes. */
   path: string;
   language: string;
+  kind: FileKind;
   startLine: number;
   startColumn: number;
   endLine: number;

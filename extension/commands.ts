@@ -25,6 +25,16 @@ export const commands: Record<string, (parts: Parts) => Handler> = {
   'ccc.search': ({ ctx }) => (query?: string) => quickSearch(ctx, typeof query === 'string' ? query : ''),
   'ccc.openSearchPanel': ({ panel }) => (query?: string) => panel.reveal(typeof query === 'string' ? query : undefined),
   'ccc.findSimilar': ({ ctx, panel }) => () => findSimilar(ctx, panel),
+  'ccc.structuralSearch': ({ panel }) => async (pattern?: string) => {
+    const selected = vscode.window.activeTextEditor?.document.getText(vscode.window.activeTextEditor.selection).trim();
+    const given = typeof pattern === 'string' ? pattern : await vscode.window.showInputBox({
+      title: 'ccc: Structural Search',
+      prompt: 'Code with metavariables: $NAME matches one node, $$$ any sequence, $_ one node not captured',
+      placeHolder: 'fetch($URL, { method: "POST", $$$ })',
+      value: selected && !selected.includes('\n') ? selected : undefined,
+    });
+    if (given?.trim()) await panel.reveal(given.trim(), 'structural');
+  },
   'ccc.reindex': ({ ctx }) => () => ctx.index(),
   'ccc.showStatus': ({ status }) => () => status.show(),
   'ccc.runDoctor': ({ doctor }) => () => doctor.run(),

@@ -2,9 +2,10 @@
 // A search answered while an index pass ran is marked partial and asked again once every folder is ready.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { FromPanel, ResultsMessage, SearchRequestMessage, ToPanel } from '../webview/messages';
+import type { FromPanel, GrepRequestMessage, PanelMode, ResultsMessage, SearchRequestMessage, ToPanel } from '../webview/messages';
 import type { Ctx } from './ctx';
 import { openHit } from './open-hit';
+import { grepFolders } from './grep';
 import { searchFolders, type Hits } from './search';
 
 export const SEARCH_PANEL_ID = 'ccc.searchPanel';
@@ -35,10 +36,10 @@ export class SearchPanel implements vscode.WebviewViewProvider {
     view.onDidDispose(() => (this.view = undefined));
   }
 
-  /** Shows the panel and, if given, runs a query in it. */
-  async reveal(query?: string): Promise<void> {
+  /** Shows the panel and, if given, runs a query in it (in `mode`, when given). */
+  async reveal(query?: string, mode?: PanelMode): Promise<void> {
     await vscode.commands.executeCommand(`${SEARCH_PANEL_ID}.focus`);
-    this.post({ type: 'focusQuery', query });
+    this.post({ type: 'focusQuery', query, mode });
   }
 
   /** Shows results computed elsewhere (Find Similar) under a title. */
@@ -64,6 +65,8 @@ export class SearchPanel implements vscode.WebviewViewProvider {
         return;
       case 'search':
         return this.search(message);
+      case 'grep':
+        return this.grep(message);
       case 'open':
         await openHit(message);
         return;
@@ -90,6 +93,22 @@ export class SearchPanel implements vscode.WebviewViewProvider {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.post({ ...resultsMessage(message.seq, title, EMPTY, false), error: `Search failed: ${reason}` });
+    }
+  }
+
+  /** Structural search: matches stream in, and the panel shows them as they arrive, grouped by file like search hits. */
+  private async grep(message: GrepRequestMessage): Promise<void> {
+    const title = `structure ${message.pattern}`;
+    this.partial = undefined;
+    this.lastSeq = Math.max(this.lastSeq, message.seq);
+    try {
+      const answer = await grepFolders(this.ctx, message, (sofar) => {
+        if (message.seq === this.lastSeq) this.post(resultsMessage(message.seq, title, sofar, false));
+      });
+      this.post(resultsMessage(message.seq, title, answer, false));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.post({ ...resultsMessage(message.seq, title, EMPTY, false), error: `Structural search failed: ${reason}` });
     }
   }
 
@@ -139,6 +158,7 @@ function panelHtml(webview: vscode.Webview, dist: vscode.Uri): string {
       <label><input type="radio" name="mode" value="hybrid" checked> Hybrid</label>
       <label><input type="radio" name="mode" value="semantic"> Semantic</label>
       <label><input type="radio" name="mode" value="keyword"> Keyword</label>
+      <label title="Match code by example: fetch($URL, $$$)"><input type="radio" name="mode" value="structural"> Structural</label>
     </fieldset>
     <select id="kind" aria-label="File kind" title="Only files of this kind (all kinds rank implementation first)">
       <option value="">all kinds</option>

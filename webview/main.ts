@@ -1,8 +1,8 @@
 // The search panel's browser side: a query box that searches as you type, filters, and results grouped by file, each
 // hit a few lines around its match with the query's terms marked (→ or the ▸ button shows the whole chunk).
 // It holds no state the host needs; every search goes to the host by postMessage and comes back as a `results` message.
-import type { FromPanel, PanelHit, PanelIndexState, ResultsMessage, ToPanel } from './messages';
-import type { FileKind, SearchMode } from '../daemon/protocol';
+import type { FromPanel, PanelHit, PanelIndexState, PanelMode, ResultsMessage, ToPanel } from './messages';
+import type { FileKind } from '../daemon/protocol';
 import { previewWindow, termSegments } from './preview';
 import { stateText } from './state-text';
 
@@ -13,7 +13,7 @@ interface VsCodeApi {
 }
 interface SavedState {
   query: string;
-  mode: SearchMode;
+  mode: PanelMode;
   languages: string;
   paths: string;
   kind: string;
@@ -41,9 +41,18 @@ let hitRows: HTMLElement[] = [];
 let lastIndex: PanelIndexState | undefined;
 
 const HINT = 'Describe what the code does or type a name in it, for example "parse a config file".';
+const STRUCTURAL_HINT = 'Type code with metavariables, for example fetch($URL, $$$) or except $E: pass ($NAME one node, $$$ any, $_ unnamed).';
+const PLACEHOLDERS: Record<'search' | 'structural', string> = { search: 'Describe the code or type a name', structural: 'Code pattern: fetch($URL, $$$)' };
 
 const splitList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
-const currentMode = () => (modeButtons.find((b) => b.checked)?.value ?? 'hybrid') as SearchMode;
+const currentMode = () => (modeButtons.find((b) => b.checked)?.value ?? 'hybrid') as PanelMode;
+
+/** Structural search has no kinds and takes one language; the query box says what it expects. */
+function showModeControls(): void {
+  const structural = currentMode() === 'structural';
+  kindBox.disabled = structural;
+  queryBox.placeholder = PLACEHOLDERS[structural ? 'structural' : 'search'];
+}
 
 function saveState(): void {
   vscode.setState({ query: queryBox.value, mode: currentMode(), languages: languagesBox.value, paths: pathsBox.value, kind: kindBox.value });
@@ -57,6 +66,7 @@ function restoreState(): void {
   pathsBox.value = saved.paths;
   kindBox.value = saved.kind ?? '';
   for (const b of modeButtons) b.checked = b.value === saved.mode;
+  showModeControls();
 }
 
 /** `includeWeak`: the "show weak hits" link asks again for the hits under the no-match floor. */
@@ -65,13 +75,19 @@ function searchNow(includeWeak = false): void {
   saveState();
   const query = queryBox.value.trim();
   seq += 1;
+  const mode = currentMode();
   if (!query) {
-    showMessage(HINT);
+    showMessage(mode === 'structural' ? STRUCTURAL_HINT : HINT);
     return;
   }
   summary.textContent = 'Searching…';
+  if (mode === 'structural') {
+    const paths = splitList(pathsBox.value).filter((path) => !path.startsWith('!'));
+    vscode.postMessage({ type: 'grep', seq, pattern: query, language: splitList(languagesBox.value)[0], paths });
+    return;
+  }
   vscode.postMessage({
-    type: 'search', seq, query, mode: currentMode(), languages: splitList(languagesBox.value), paths: splitList(pathsBox.value),
+    type: 'search', seq, query, mode, languages: splitList(languagesBox.value), paths: splitList(pathsBox.value),
     kinds: kindBox.value ? [kindBox.value as FileKind] : [], includeWeak,
   });
 }
@@ -297,7 +313,12 @@ kindBox.addEventListener('change', () => searchNow());
 queryBox.addEventListener('input', searchSoon);
 languagesBox.addEventListener('input', searchSoon);
 pathsBox.addEventListener('input', searchSoon);
-for (const b of modeButtons) b.addEventListener('change', () => searchNow());
+for (const b of modeButtons) {
+  b.addEventListener('change', () => {
+    showModeControls();
+    searchNow();
+  });
+}
 reindexButton.addEventListener('click', () => vscode.postMessage({ type: 'reindex' }));
 
 window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
@@ -305,6 +326,10 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   if (message.type === 'state') showState(message.index);
   if (message.type === 'results') showResults(message);
   if (message.type === 'focusQuery') {
+    if (message.mode) {
+      for (const b of modeButtons) b.checked = b.value === message.mode;
+      showModeControls();
+    }
     if (message.query !== undefined) {
       queryBox.value = message.query;
       searchNow();
@@ -314,6 +339,7 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
 });
 
 restoreState();
+showModeControls();
 vscode.postMessage({ type: 'ready' });
 if (queryBox.value.trim()) searchNow();
 else showMessage(HINT);

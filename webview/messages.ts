@@ -21,6 +21,20 @@ export interface PanelIndexState {
   message?: string;
 }
 
+/** The panel's modes: the three search modes, and structural search by example (`ccc grep`). */
+export type PanelMode = SearchMode | 'structural';
+
+/** A structural search: the query box holds a code pattern with `$NAME`, `$$$` and `$_` metavariables. */
+export interface GrepRequestMessage {
+  type: 'grep';
+  seq: number;
+  pattern: string;
+  /** The first language of the languages box, when given; else every language whose grammar parses the pattern. */
+  language?: string;
+  /** Root-relative files or folders (the paths box; `!` globs do not apply to structural search). */
+  paths: string[];
+}
+
 export interface SearchRequestMessage {
   type: 'search';
   /** Increases with every query; the panel drops answers to older ones. */
@@ -60,10 +74,11 @@ export interface ResultsMessage {
 export type FromPanel =
   | { type: 'ready' }
   | SearchRequestMessage
+  | GrepRequestMessage
   | { type: 'open'; root: string; path: string; startLine: number; endLine: number; bestLine: number }
   | { type: 'reindex' };
 
 export type ToPanel =
   | { type: 'state'; index: PanelIndexState }
   | ResultsMessage
-  | { type: 'focusQuery'; query?: string };
+  | { type: 'focusQuery'; query?: string; mode?: PanelMode };

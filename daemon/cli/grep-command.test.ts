@@ -7,7 +7,7 @@ import type { Palette } from './format-hits';
 const marks: Palette = { path: (t) => `<${t}>`, dim: (t) => t, symbol: (t) => t, match: (t) => `[${t}]` };
 
 function match(lines: string, start: [number, number], end: [number, number]): GrepMatch {
-  return { path: 'a.ts', language: 'typescript', startLine: start[0], startColumn: start[1], endLine: end[0], endColumn: end[1], lines, captures: {} };
+  return { path: 'a.ts', language: 'typescript', kind: 'code', startLine: start[0], startColumn: start[1], endLine: end[0], endColumn: end[1], lines, captures: {} };
 }
 
 describe('formatMatch', () => {

@@ -5,7 +5,7 @@ import type { GrepMatch } from '../protocol';
 import { findMatches, type CandidateFinder } from './matcher';
 import type { CompiledPattern } from './pattern';
 
-export type FileMatch = Omit<GrepMatch, 'path' | 'language'>;
+export type FileMatch = Omit<GrepMatch, 'path' | 'language' | 'kind'>;
 
 /** `parser` must be set to the pattern's language. */
 export function fileMatches(parser: Parser, pattern: CompiledPattern, candidates: CandidateFinder, text: string, maxCount: number): FileMatch[] {

@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { ErrorCodes, type GrepMatch, type GrepParams, type GrepPatternErrorData, type GrepResult } from '../protocol';
 import { loadProjectSettings, type ProjectSettings } from '../index/settings';
 import { ProjectFilter, readSourceFile, walkFolder } from '../index/walker';
+import { fileKind } from '../index/file-kind';
 import { grepLanguage, grepLanguages } from './grep-language';
 import { GrepWorkers } from './grep-workers';
 
@@ -150,7 +151,8 @@ async function matchFiles(
     if (reply.kind !== 'matches' || reply.matches.length === 0) return;
     filesMatched++;
     matches += reply.matches.length;
-    batch.add(reply.matches.map((match) => ({ path: file.path, language: file.language, ...match })));
+    const kind = fileKind(file.path);
+    batch.add(reply.matches.map((match) => ({ path: file.path, language: file.language, kind, ...match })));
     await batch.writable();
   };
   const lane = async () => {

@@ -258,6 +258,18 @@ it('the panel marks the query terms, excludes `!` globs and filters by kind (nee
   await ui('panelSearch', { query: 'sum of squares', kind: '' });
 });
 
+it('the panel\'s Structural mode matches code by example, from the palette command too', async () => {
+  const seen = await ui('panelSearch', { query: 'Math.min($HIGH, Math.max($LOW, $V))', mode: 'structural', paths: '', screenshot: 'structural' });
+  assert.deepEqual(seen.files, ['src/math.ts'], JSON.stringify(seen));
+  assert.ok(seen.previews[0].marks.some((m) => m === 'high'), `the captured text is marked: ${JSON.stringify(seen.previews[0])}`);
+  const none = await ui('panelSearch', { query: 'Math.max($A, Math.min($B, $C))', mode: 'structural', waitFor: '#summary:has-text("No results")' });
+  assert.deepEqual(none.files, []);
+  await vscode.commands.executeCommand('ccc.structuralSearch', 'Math.min($HIGH, Math.max($LOW, $V))');
+  const again = await ui('panelWait', { selector: '.hit', state: 'visible' });
+  assert.deepEqual(again.files, ['src/math.ts']);
+  await ui('panelSearch', { query: 'sum of squares', mode: 'hybrid' });
+});
+
 it('integrated terminals have the ccc launcher on PATH', async () => {
   assert.ok(fs.existsSync(api.launcher), 'launcher written');
   const version = (await run(api.launcher, ['--version'])).trim();
