@@ -201,7 +201,7 @@ describe('ccc search', () => {
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     assert.match(lines[0], /^src\/math\/matrix\.ts:1-\d+  typescript  .*multiplyMatrices.*  \d\.\d{3}$/);
-    assert.match(lines[1], /^1  export function multiplyMatrices/);
+    assert.match(lines[1], /^1: export function multiplyMatrices/, 'the matching line, numbered like rg');
     assert.doesNotMatch(result.stdout, /\x1b\[/);
   });
 

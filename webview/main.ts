@@ -289,7 +289,9 @@ function showResults(message: ResultsMessage): void {
     group.append(name, list);
     resultsList.append(group);
   }
-  const count = `${message.hits.length} ${message.weakShown ? 'weak hits' : 'results'}`;
+  const n = message.hits.length;
+  const noun = message.weakShown ? (n === 1 ? 'weak hit' : 'weak hits') : n === 1 ? 'result' : 'results';
+  const count = `${n} ${noun}`;
   summary.textContent = `${count} for ${message.title} in ${message.tookMs} ms`;
 }
 

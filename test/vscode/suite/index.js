@@ -185,8 +185,9 @@ it('Run Doctor shows every check of the workspace folder in one read-only docume
   assert.ok(runs[0].checks.every((c) => c.status !== 'error'), JSON.stringify(runs[0].checks));
   const shown = vscode.window.activeTextEditor.document;
   assert.equal(shown.uri.scheme, 'ccc-doctor');
+  // The editor takes the provider's last text a moment after the run ends.
+  await waitFor('the doctor document to show the finished run', () => !/Checking…/.test(shown.getText()) && /`log`/.test(shown.getText()), 10000);
   assert.match(shown.getText(), /✓ ok\*\* `model`/);
-  assert.doesNotMatch(shown.getText(), /Checking…/, 'the document says the run is over');
 });
 
 const cli = (...args) => run(process.execPath, [path.join(repo, 'dist/ccc.js'), ...args]);
@@ -259,13 +260,13 @@ it('the panel marks the query terms, excludes `!` globs and filters by kind (nee
 });
 
 it('the panel\'s Structural mode matches code by example, from the palette command too', async () => {
-  const seen = await ui('panelSearch', { query: 'Math.min($HIGH, Math.max($LOW, $V))', mode: 'structural', paths: '', screenshot: 'structural' });
+  const seen = await ui('panelSearch', { query: 'Math.min($HIGH, Math.max($LOW, $V))', mode: 'structural', paths: '', waitFor: '#summary:has-text("for structure")', screenshot: 'structural' });
   assert.deepEqual(seen.files, ['src/math.ts'], JSON.stringify(seen));
   assert.ok(seen.previews[0].marks.some((m) => m === 'high'), `the captured text is marked: ${JSON.stringify(seen.previews[0])}`);
-  const none = await ui('panelSearch', { query: 'Math.max($A, Math.min($B, $C))', mode: 'structural', waitFor: '#summary:has-text("No results")' });
+  const none = await ui('panelSearch', { query: 'Math.max($A, Math.min($B, $C))', mode: 'structural', waitFor: '#summary:has-text("No results for structure")' });
   assert.deepEqual(none.files, []);
   await vscode.commands.executeCommand('ccc.structuralSearch', 'Math.min($HIGH, Math.max($LOW, $V))');
-  const again = await ui('panelWait', { selector: '.hit', state: 'visible' });
+  const again = await ui('panelWait', { selector: '#summary:has-text("1 result for structure")', state: 'visible' });
   assert.deepEqual(again.files, ['src/math.ts']);
   await ui('panelSearch', { query: 'sum of squares', mode: 'hybrid' });
 });
