@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 export const SHARED_EVAL_DIR = join(__dirname, '../../shared/eval');
 
-/** SPDX-ish names Debian and npm use for permissive licences. */
+/** SPDX-ish names Debian and npm use for permissive licences (`Go`: Go's BSD-3-Clause-style licence). */
 const PERMISSIVE = /^(MIT|Expat|X11|BSD|0BSD|Apache|PSF|Python|ISC|Zlib|public-domain|ZPL|Zope|HPND|CC0|Unlicense|Matplotlib|WTFPL|BSL-1\.0|Boost|Go)\b/i;
 const COPYLEFT = /GPL|MPL|EPL|CDDL|CC-BY-SA|copyleft/i;
 

@@ -20,7 +20,7 @@ export type Source = DebianSource | NpmSource;
 const PYTHON_LIBRARIES = [
   'django', 'sympy', 'scipy', 'numpy', 'pandas', 'sklearn', 'matplotlib', 'twisted', 'astropy', 'networkx', 'sqlalchemy',
   'tornado', 'aiohttp', 'botocore', 'boto3', 'jinja2', 'werkzeug', 'click', 'attr', 'dateutil', 'babel', 'psutil', 'pil',
-  'lxml', 'bs4', 'html5lib', 'markdown', 'nltk', 'statsmodels', 'skimage', 'h5py', 'tables', 'sqlparse', 'urllib3',
+  'lxml', 'bs4', 'html5lib', 'markdown', 'nltk', 'statsmodels', 'skimage', 'h5py-serial', 'tables', 'sqlparse', 'urllib3',
   'simplejson', 'msgpack', 'toolz', 'dask', 'fsspec', 'joblib', 'numba', 'gevent', 'eventlet', 'kombu', 'celery', 'redis',
   'pymongo', 'mock', 'coverage', 'pyflakes', 'pycodestyle', 'jedi', 'parso', 'isort', 'mypy', 'openpyxl', 'mpmath',
   'pexpect', 'prompt-toolkit', 'ipython', 'traitlets', 'nbformat', 'git', 'markupsafe', 'wtforms', 'marshmallow',
@@ -38,10 +38,14 @@ const NPM_LIBRARIES: [name: string, version: string][] = [
 ];
 
 export const SOURCES: Source[] = [
+  // Python's standard library ships in two packages (the modules the interpreter needs to start are in -minimal).
+  { kind: 'debian', package: 'libpython3.11-minimal', under: ['/usr/lib/python3.11/'] },
   { kind: 'debian', package: 'libpython3.11-stdlib', under: ['/usr/lib/python3.11/'] },
   ...PYTHON_LIBRARIES.map((name): Source => ({ kind: 'debian', package: `python3-${name}`, under: ['/usr/lib/python3/dist-packages/'] })),
-  { kind: 'debian', package: 'golang-src', under: ['/usr/lib/go-1.19/src/'] },
-  { kind: 'debian', package: 'rust-src', under: ['/usr/lib/rustlib/src/rust/library/'] },
+  // golang-src is an empty package that depends on this one.
+  { kind: 'debian', package: 'golang-1.19-src', under: ['/usr/share/go-1.19/src/'] },
+  // The standard library and the compiler; not src/ (tests, tools, vendored crates).
+  { kind: 'debian', package: 'rust-src', under: ['/usr/src/rustc-1.63.0/library/', '/usr/src/rustc-1.63.0/compiler/'] },
   ...NPM_LIBRARIES.map(([name, version]): Source => ({ kind: 'npm', package: name, version })),
 ];
 

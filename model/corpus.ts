@@ -1,6 +1,7 @@
 // `npm run model:corpus`: installs the corpus sources by name (apt-get, npm pack), extracts (documentation, code) pairs
 // with ccc's grammars, applies the corpus rules and writes .cache/model-corpus/{pairs.jsonl,sources.json}.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { languageForPath } from '../grammars/languages';
@@ -12,6 +13,7 @@ export const CORPUS_DIR = join(__dirname, '../.cache/model-corpus');
 
 /** Read by hand from copyright files that are not machine-readable (Debian's older free-form format). */
 const DECLARED_LICENSES: Record<string, string> = {
+  'libpython3.11-minimal': 'PSF-2.0',
   'libpython3.11-stdlib': 'PSF-2.0',
   'python3-numpy': 'BSD-3-clause',
   'python3-matplotlib': 'Matplotlib (PSF-based, BSD-compatible)',
@@ -129,6 +131,24 @@ async function extractFiles(paths: string[], root: string, source: string, rules
   return out;
 }
 
+/** The code that decides what a pair is: a change to it re-extracts every source. */
+function extractorHash(): string {
+  const hash = createHash('sha256');
+  for (const file of ['doc-pairs.ts', 'corpus-rules.ts', 'corpus.ts']) hash.update(readFileSync(join(__dirname, file)));
+  for (const file of ['held-out.txt', 'cosqa/code_idx_map.txt']) hash.update(readFileSync(join(SHARED_EVAL_DIR, file)));
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** One source's pairs, kept per version and extractor so a run re-extracts only what changed. */
+async function cachedExtraction(key: string, extract: () => Promise<Extracted>): Promise<Extracted> {
+  const file = join(CORPUS_DIR, 'sources', `${key.replace(/[^\w.@+-]/g, '_')}-${extractorHash()}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Extracted;
+  const extracted = await extract();
+  mkdirSync(join(CORPUS_DIR, 'sources'), { recursive: true });
+  writeFileSync(file, JSON.stringify(extracted));
+  return extracted;
+}
+
 /** Exact duplicates go (a module shipped twice), and so do summaries shared by many functions. */
 function dedupe(pairs: Pair[]): Pair[] {
   const seen = new Set<string>();
@@ -178,10 +198,11 @@ async function main(): Promise<void> {
       console.log(`skipped ${source.package} ${version}: licence ${license} is not permissive`);
       continue;
     }
-    const extracted = await extractFiles(paths, root, source.package, rules, extractor);
+    const extracted = await cachedExtraction(`${source.package}@${version}`, () => extractFiles(paths, root, source.package, rules, extractor));
     droppedEvaluation += extracted.droppedEvaluation;
     pairs = pairs.concat(extracted.pairs);
     records.push({ name: source.package, kind: source.kind, version, license, files: extracted.files, pairs: 0, pairsByLanguage: {} });
+    console.log(`${source.package} ${version}: ${extracted.files} files, ${extracted.pairs.length} pairs before de-duplication`);
   }
 
   const kept = dedupe(pairs);

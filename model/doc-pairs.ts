@@ -90,8 +90,7 @@ function pythonPair(node: Node, name: string): DocPair | undefined {
   if (!doc) return undefined;
   const original = node.text;
   // The docstring's own line goes with it: what is left reads like the undocumented function.
-  const code = original.replace(new RegExp(`[ \\t]*${escapeRegExp(first.text)}[ \\t]*\\n?`), '');
-  return { doc, code: code.slice(0, MAX_CODE_CHARS), original };
+  return { doc, code: withoutSpan(original, original.indexOf(first.text), first.text.length).slice(0, MAX_CODE_CHARS), original };
 }
 
 /** Go's `//` lines, Rust's `///` lines and JSDoc / Javadoc `/** … *\/` blocks right above the definition. */
@@ -156,6 +155,12 @@ export function cleanDoc(raw: string, name: string): string | undefined {
   return words.slice(0, MAX_DOC_WORDS).join(' ');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` without [start, start + length) and the blanks and line break around it. */
+function withoutSpan(text: string, start: number, length: number): string {
+  let from = start;
+  while (from > 0 && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
+  let to = start + length;
+  while (to < text.length && (text[to] === ' ' || text[to] === '\t')) to++;
+  if (text[to] === '\n') to++;
+  return text.slice(0, from) + text.slice(to);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BatchProducts } from './gemm';
 import { bagsOf, batchStep, initialTable, train, type TrainParams, type TrainingSet } from './nbow';
 
 const params: TrainParams = { dimension: 4, epochs: 30, batchSize: 4, learningRate: 0.05, scale: 5, initStd: 1, seed: 7 };
@@ -10,28 +11,30 @@ const set: TrainingSet = {
   rows: 14,
 };
 
-test('the analytic gradient matches finite differences of the loss', () => {
+test('the analytic gradient matches finite differences of the loss', async () => {
+  const products = await BatchProducts.create(params.scale);
   const table = initialTable(set.rows, params, 2);
   const batch = Int32Array.from([0, 1, 2, 3]);
   const gradient = new Float32Array(table.length);
-  batchStep(table, set, batch, params, gradient);
+  await batchStep(table, set, batch, params, gradient, products);
   const scratch = new Float32Array(table.length);
   const h = 1e-3;
   for (const i of [8, 13, 17, 33, 40, 47, 52]) {
     const saved = table[i];
     table[i] = saved + h;
-    const up = batchStep(table, set, batch, params, scratch);
+    const up = await batchStep(table, set, batch, params, scratch, products);
     table[i] = saved - h;
-    const down = batchStep(table, set, batch, params, scratch);
+    const down = await batchStep(table, set, batch, params, scratch, products);
     table[i] = saved;
     assert.ok(Math.abs((up - down) / (2 * h) - gradient[i]) < 2e-3, `weight ${i}: ${(up - down) / (2 * h)} vs ${gradient[i]}`);
   }
+  await products.close();
 });
 
-test('training lowers the loss, leaves the reserved rows zero and repeats exactly with the same seed', () => {
+test('training lowers the loss, leaves the reserved rows zero and repeats exactly with the same seed', async () => {
   const losses: number[] = [];
-  const table = train(set, params, 2, ({ loss }) => losses.push(loss));
+  const table = await train(set, params, 2, ({ loss }) => losses.push(loss));
   assert.ok(losses[losses.length - 1] < losses[0] / 2, `${losses[0]} → ${losses[losses.length - 1]}`);
   assert.ok(table.subarray(0, 2 * params.dimension).every((x) => x === 0));
-  assert.deepEqual(train(set, params, 2), table);
+  assert.deepEqual(await train(set, params, 2), table);
 });

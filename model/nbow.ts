@@ -2,7 +2,9 @@
 // normalised sum of its tokens' rows, counted as often as they occur. This is exactly the graph the built-in model runs
 // (daemon/index/builtin-model/onnx-writer.ts), so a trained table ships without any change to the embedder.
 // Trained contrastively: in a batch of (doc, code) pairs every other pair's code is a negative for a doc and vice versa
-// (symmetric softmax cross-entropy over cosine × scale), with Adam. Plain typed arrays; one thread; seeded.
+// (symmetric softmax cross-entropy over cosine × scale), with Adam. Typed arrays, the three B×B products in onnxruntime
+// (gemm.ts); one thread; seeded.
+import { BatchProducts } from './gemm';
 
 export interface TrainParams {
   dimension: number;
@@ -93,7 +95,7 @@ export function initialTable(rows: number, params: TrainParams, reservedRows: nu
 }
 
 /** Trains in place. Rows below `reservedRows` (padding, unknown, the special tokens) stay zero. */
-export function train(set: TrainingSet, params: TrainParams, reservedRows: number, onEpoch: (report: EpochReport) => void = () => {}): Float32Array {
+export async function train(set: TrainingSet, params: TrainParams, reservedRows: number, onEpoch: (report: EpochReport) => void = () => {}): Promise<Float32Array> {
   const { dimension: D, batchSize } = params;
   const table = initialTable(set.rows, params, reservedRows);
   const adam = new Adam(table.length, params.learningRate);
@@ -101,6 +103,8 @@ export function train(set: TrainingSet, params: TrainParams, reservedRows: numbe
   const random = seededRandom(params.seed + 1);
   const n = set.docs.offsets.length - 1;
   const order = Int32Array.from({ length: n }, (_, i) => i);
+  const products = await BatchProducts.create(params.scale);
+  try {
   for (let epoch = 1; epoch <= params.epochs; epoch++) {
     const started = performance.now();
     shuffle(order, random);
@@ -110,19 +114,22 @@ export function train(set: TrainingSet, params: TrainParams, reservedRows: numbe
       const batch = order.subarray(start, Math.min(n, start + batchSize));
       if (batch.length < 2) break;
       gradient.fill(0);
-      lossSum += batchStep(table, set, batch, params, gradient);
+      lossSum += await batchStep(table, set, batch, params, gradient, products);
       for (let i = 0; i < reservedRows * D; i++) gradient[i] = 0;
       adam.step(table, gradient);
       batches++;
     }
     onEpoch({ epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000, table });
   }
+  } finally {
+    await products.close();
+  }
   return table;
 }
 
 /** The loss of one batch; adds its gradient with respect to the table to `gradient`. */
-export function batchStep(table: Float32Array, set: TrainingSet, batch: Int32Array, params: TrainParams, gradient: Float32Array): number {
-  const { dimension: D, scale } = params;
+export async function batchStep(table: Float32Array, set: TrainingSet, batch: Int32Array, params: TrainParams, gradient: Float32Array, products: BatchProducts): Promise<number> {
+  const { dimension: D } = params;
   const B = batch.length;
   const u = new Float32Array(B * D);
   const v = new Float32Array(B * D);
@@ -132,31 +139,13 @@ export function batchStep(table: Float32Array, set: TrainingSet, batch: Int32Arr
     uNorm[i] = encode(table, D, set.docs, batch[i], u, i * D);
     vNorm[i] = encode(table, D, set.codes, batch[i], v, i * D);
   }
-  const logits = new Float32Array(B * B);
-  for (let i = 0; i < B; i++) {
-    for (let j = 0; j < B; j++) {
-      let dot = 0;
-      for (let d = 0; d < D; d++) dot += u[i * D + d] * v[j * D + d];
-      logits[i * B + j] = scale * dot;
-    }
-  }
+  const logits = await products.logits(u, v, B, D);
   // dLoss/dlogits: (row softmax − I + column softmax − I) / 2B.
   const dLogits = new Float32Array(B * B);
   let loss = 0;
   for (let i = 0; i < B; i++) loss += softmaxInto(logits, dLogits, i * B, 1, B, i, 1 / (2 * B));
   for (let j = 0; j < B; j++) loss += softmaxInto(logits, dLogits, j, B, B, j, 1 / (2 * B));
-  const du = new Float32Array(B * D);
-  const dv = new Float32Array(B * D);
-  for (let i = 0; i < B; i++) {
-    for (let j = 0; j < B; j++) {
-      const g = scale * dLogits[i * B + j];
-      if (g === 0) continue;
-      for (let d = 0; d < D; d++) {
-        du[i * D + d] += g * v[j * D + d];
-        dv[j * D + d] += g * u[i * D + d];
-      }
-    }
-  }
+  const { du, dv } = await products.gradients(dLogits, u, v, B, D);
   for (let i = 0; i < B; i++) {
     scatter(gradient, D, set.docs, batch[i], u, du, i * D, uNorm[i]);
     scatter(gradient, D, set.codes, batch[i], v, dv, i * D, vNorm[i]);

@@ -33,7 +33,7 @@ test('training on 300 pairs lowers the loss and exports a model the embedder loa
   const pairs = await realPairs(300);
   assert.equal(pairs.length, 300);
   const params = { ...DEFAULT_PARAMS, dimension: 16, epochs: 8, batchSize: 50, minCount: 1 };
-  const model = trainModel(pairs, params);
+  const model = await trainModel(pairs, params);
   const losses = model.curve.map((epoch) => epoch.loss);
   assert.ok(losses[losses.length - 1] < losses[0] * 0.8, `loss ${losses.join(' → ')}`);
 
@@ -45,7 +45,7 @@ test('training on 300 pairs lowers the loss and exports a model the embedder loa
       assert.equal(embedder.modelId, 'builtin-test');
       assert.equal(embedder.dimension, 16);
       const texts = [pairs[0].doc, pairs[1].code];
-      const loaded = await embedder.embed(texts);
+      const loaded = await embedder.embed(texts, 'document');
       const trained = embedTexts(model.table, params.dimension, model.vocabulary, texts);
       // Same vectors up to int8 rounding: the export is the model that was trained.
       for (let i = 0; i < texts.length; i++) assert.ok(loaded[i].reduce((s, x, k) => s + x * trained[i][k], 0) > 0.99);

@@ -47,7 +47,7 @@ export function embedTexts(table: Float32Array, dimension: number, vocabulary: V
   });
 }
 
-export function trainModel(pairs: readonly Pair[], params: ModelParams, evaluate = false, log: (line: string) => void = () => {}): TrainedModel {
+export async function trainModel(pairs: readonly Pair[], params: ModelParams, evaluate = false, log: (line: string) => void = () => {}): Promise<TrainedModel> {
   const vocabulary = buildVocabulary(pairs.flatMap((pair) => [pair.doc, pair.code]), params.minCount, params.maxWords);
   const encoded = pairs.map((pair) => ({ doc: tokenIds(vocabulary, pair.doc), code: tokenIds(vocabulary, pair.code) }))
     .filter((pair) => pair.doc.length > 0 && pair.code.length > 0);
@@ -55,7 +55,7 @@ export function trainModel(pairs: readonly Pair[], params: ModelParams, evaluate
   const set = { docs: bagsOf(encoded.map((p) => p.doc)), codes: bagsOf(encoded.map((p) => p.code)), rows: vocabulary.tokens.length };
   const dev = evaluate ? loadCosqaDev() : undefined;
   const curve: EpochResult[] = [];
-  const table = train(set, params, SPECIAL_TOKENS.length, ({ epoch, loss, seconds, table: current }) => {
+  const table = await train(set, params, SPECIAL_TOKENS.length, ({ epoch, loss, seconds, table: current }) => {
     const result: EpochResult = { epoch, loss, seconds };
     if (dev) {
       const queries = embedTexts(current, params.dimension, vocabulary, dev.queries.map((q) => q.doc));
@@ -89,12 +89,12 @@ function parseArgs(argv: string[]): { params: ModelParams; out: string } {
   return { params, out };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const started = Date.now();
   const { params, out } = parseArgs(process.argv.slice(2));
   const pairs = readPairs();
   const sources = JSON.parse(readFileSync(join(CORPUS_DIR, 'sources.json'), 'utf8')) as SourceRecord[];
-  const model = trainModel(pairs, params, true, console.log);
+  const model = await trainModel(pairs, params, true, console.log);
   writeModelFolder(out, { tokens: model.vocabulary.tokens, dimension: params.dimension, vectors: model.table }, MODEL_ID);
   const files = ['onnx/model_quantized.onnx', 'tokenizer.json'];
   const manifest = {
@@ -118,4 +118,9 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return out;
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((error: Error) => {
+    console.error(`model train: ${error.message}`);
+    process.exit(1);
+  });
+}

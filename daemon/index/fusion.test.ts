@@ -14,7 +14,7 @@ const vector: Scored[] = [
 
 describe('fusion', () => {
   it('picks the weights by model: fitted ones for the built-in model, balanced ones for a configured model', () => {
-    assert.equal(fusionWeightsFor('builtin-glove100-v2'), BUILTIN_FUSION);
+    assert.equal(fusionWeightsFor('builtin-nbow128-v1'), BUILTIN_FUSION);
     assert.equal(fusionWeightsFor('hf:jinaai/jina-embeddings-v2-base-code:768'), CONFIGURED_MODEL_FUSION);
     assert.equal(fusionWeightsFor('local:/models/my-model:384'), CONFIGURED_MODEL_FUSION);
   });

@@ -147,7 +147,7 @@ export class Project {
     const query = checkQuery(params.query);
     const mode = checkMode(params.mode);
     const { loaded, indexedFirst } = await this.loadIndexed(sink);
-    const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query]))[0];
+    const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query], 'query'))[0];
     const results = await loaded.searchIndex.search({ text: query, vector, mode, ...checkPaging(params), ...filters(params) });
     const indexing = this.running !== null || loaded.searchIndex.warming;
     return { query, mode, tookMs: Date.now() - started, results, indexedFirst, indexing, noGoodMatch: false, weakHits: 0 };
@@ -158,7 +158,7 @@ export class Project {
     const started = Date.now();
     const { loaded, indexedFirst } = await this.loadIndexed(() => {});
     const { text, exclude, label } = await this.similarSource(params, loaded);
-    const vector = (await loaded.engine.embedder.embed([text]))[0];
+    const vector = (await loaded.engine.embedder.embed([text], 'document'))[0];
     const results: SearchHit[] = await loaded.searchIndex.search({
       text: '', vector, mode: 'semantic', ...checkPaging(params), ...filters(params), exclude,
     });

@@ -114,7 +114,7 @@ export class ProjectRegistry {
     });
     await check('model', async () => {
       const { embedder } = await this.loadEngine();
-      const [vector] = await embedder.embed(['read a file']);
+      const [vector] = await embedder.embed(['read a file'], 'query');
       return `${embedder.modelId} (${embedder.dimension}-d), embeds (${vector.length} values)`;
     });
     await check('grammars', async () => {
@@ -199,8 +199,9 @@ export class ProjectRegistry {
   private loadEngine(): Promise<Engine> {
     this.engine ??= (async () => {
       const { home, settings } = this.options;
-      const embedder = await loadEmbedder(settings.embedding.model, { home, batchSize: settings.embedding.batchSize });
-      const cache = await EmbeddingCache.open(homePaths(home).cache, embedder.modelId, embedder.dimension);
+      const { model, batchSize, queryPrefix, documentPrefix } = settings.embedding;
+      const embedder = await loadEmbedder(model, { home, batchSize, queryPrefix, documentPrefix });
+      const cache = await EmbeddingCache.open(homePaths(home).cache, embedder.modelId, embedder.dimension, 'document');
       this.options.log.info(`embedding model ${embedder.modelId} (${embedder.dimension}-d) loaded`);
       return { embedder, cache, chunker: new Chunker() };
     })().catch((error) => {
