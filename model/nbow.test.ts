@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { BatchProducts } from './gemm';
 import { bagsOf, batchStep, initialTable, train, type TrainParams, type TrainingSet } from './nbow';
 
-const params: TrainParams = { dimension: 4, epochs: 30, batchSize: 4, learningRate: 0.05, scale: 5, initStd: 1, seed: 7 };
+const params: TrainParams = { dimension: 4, epochs: 30, batchSize: 4, learningRate: 0.05, scale: 5, initStd: 1, seed: 7, blockSize: 1 };
 // Rows 0–1 are reserved (padding, unknown); docs and codes share no token, so only training can tie them.
 const set: TrainingSet = {
   docs: bagsOf([[2, 3], [4, 4, 5], [6], [7, 3]]),

@@ -16,6 +16,11 @@ export interface TrainParams {
   /** Rows start normal with this standard deviation divided by √dimension. */
   initStd: number;
   seed: number;
+  /**
+   * Pairs are shuffled in runs of this many neighbours (1: each alone). The corpus lists a file's functions together, so
+   * runs fill a batch with functions of the same module: harder negatives than random ones.
+   */
+  blockSize: number;
 }
 
 /** Texts as bags of token ids: text i owns ids/counts[offsets[i], offsets[i + 1]). Ids index the table's rows. */
@@ -107,7 +112,7 @@ export async function train(set: TrainingSet, params: TrainParams, reservedRows:
   try {
   for (let epoch = 1; epoch <= params.epochs; epoch++) {
     const started = performance.now();
-    shuffle(order, random);
+    shuffleBlocks(order, params.blockSize, random);
     let lossSum = 0;
     let batches = 0;
     for (let start = 0; start + 1 < n; start += batchSize) {
@@ -183,11 +188,15 @@ function scatter(gradient: Float32Array, D: number, bags: Bags, i: number, unit:
   }
 }
 
-function shuffle(order: Int32Array, random: () => number): void {
-  for (let i = order.length - 1; i > 0; i--) {
+/** Fisher–Yates over runs of `block` consecutive pairs: `order` becomes the runs in random order. */
+function shuffleBlocks(order: Int32Array, block: number, random: () => number): void {
+  const starts = Int32Array.from({ length: Math.ceil(order.length / block) }, (_, i) => i * block);
+  for (let i = starts.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+    [starts[i], starts[j]] = [starts[j], starts[i]];
   }
+  let at = 0;
+  for (const start of starts) for (let k = start; k < Math.min(order.length, start + block); k++) order[at++] = k;
 }
 
 class Adam {

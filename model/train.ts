@@ -17,10 +17,12 @@ export const MODEL_ID = 'builtin-nbow128-v1';
 export interface ModelParams extends TrainParams {
   minCount: number;
   maxWords: number;
+  /** 1: each pair also trains with its doc cut to a query (first sentence, lower case, no articles or final stop). */
+  augment: number;
 }
 
 export const DEFAULT_PARAMS: ModelParams = {
-  dimension: 128, epochs: 2, batchSize: 1000, learningRate: 5e-3, scale: 20, initStd: 0.1, seed: 1, minCount: 3, maxWords: 60_000,
+  dimension: 128, epochs: 2, batchSize: 1000, learningRate: 5e-3, scale: 20, initStd: 0.1, seed: 1, blockSize: 1, minCount: 3, maxWords: 60_000, augment: 0,
 };
 
 export interface EpochResult {
@@ -47,8 +49,9 @@ export function embedTexts(table: Float32Array, dimension: number, vocabulary: V
   });
 }
 
-export async function trainModel(pairs: readonly Pair[], params: ModelParams, evaluate = false, log: (line: string) => void = () => {}): Promise<TrainedModel> {
+export async function trainModel(pairs: Pair[], params: ModelParams, evaluate = false, log: (line: string) => void = () => {}): Promise<TrainedModel> {
   const vocabulary = buildVocabulary(pairs.flatMap((pair) => [pair.doc, pair.code]), params.minCount, params.maxWords);
+  if (params.augment) pairs = pairs.flatMap((pair) => [pair, { ...pair, doc: queryLike(pair.doc) }]);
   const encoded = pairs.map((pair) => ({ doc: tokenIds(vocabulary, pair.doc), code: tokenIds(vocabulary, pair.code) }))
     .filter((pair) => pair.doc.length > 0 && pair.code.length > 0);
   log(`${encoded.length} pairs, ${vocabulary.tokens.length} tokens`);
@@ -66,6 +69,12 @@ export async function trainModel(pairs: readonly Pair[], params: ModelParams, ev
     log(`epoch ${epoch}  loss ${loss.toFixed(4)}  ${seconds.toFixed(1)} s${cosqa}`);
   });
   return { vocabulary, table, curve, pairsUsed: encoded.length };
+}
+
+/** Web queries are short and plain: "Return the last element of the list." → "return last element of list". */
+export function queryLike(doc: string): string {
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(doc)?.[1] ?? doc;
+  return sentence.toLowerCase().replace(/[.!?]$/, '').replace(/\b(the|a|an|given|specified)\s+/g, '').trim();
 }
 
 export function sha256(file: string): string {
