@@ -12,7 +12,7 @@ import { buildVocabulary, tokenIds, type Vocabulary } from './vocabulary';
 
 export const SHIPPED_MODEL_DIR = join(__dirname, 'builtin');
 /** Stores and the embedding cache are keyed by it: a new id whenever the shipped vectors change. */
-export const MODEL_ID = 'builtin-nbow128-v1';
+export const MODEL_ID = 'builtin-nbow128-v2';
 
 export interface ModelParams extends TrainParams {
   minCount: number;
@@ -22,7 +22,7 @@ export interface ModelParams extends TrainParams {
 }
 
 export const DEFAULT_PARAMS: ModelParams = {
-  dimension: 128, epochs: 2, batchSize: 1000, learningRate: 5e-3, scale: 20, initStd: 0.1, seed: 1, blockSize: 1, minCount: 3, maxWords: 60_000, augment: 0,
+  dimension: 128, epochs: 2, batchSize: 1000, learningRate: 5e-3, scale: 10, initStd: 0.1, seed: 1, blockSize: 1, minCount: 3, maxWords: 60_000, augment: 1,
 };
 
 export interface EpochResult {
@@ -111,8 +111,9 @@ async function main(): Promise<void> {
     architecture: 'neural bag-of-words: normalised sum of token rows; symmetric in-batch softmax contrastive loss; Adam',
     hyperparameters: params,
     tokens: model.vocabulary.tokens.length,
-    pairs: { extracted: pairs.length, used: model.pairsUsed, byLanguage: countBy(pairs, (p) => p.language) },
+    pairs: { extracted: pairs.length, trainingExamples: model.pairsUsed, byLanguage: countBy(pairs, (p) => p.language) },
     sources: sources.map(({ name, kind, version, license, pairs: n, pairsByLanguage }) => ({ name, kind, version, license, pairs: n, pairsByLanguage })),
+    evaluation: { cosqaDevSemantic: model.curve[model.curve.length - 1].cosqa, note: 'in process, float table; npm run eval measures the int8 model through the daemon' },
     trainingCurve: model.curve,
     trainingSeconds: Math.round((Date.now() - started) / 1000),
     sha256: Object.fromEntries(files.map((file) => [file, sha256(join(out, file))])),

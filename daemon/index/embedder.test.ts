@@ -44,7 +44,7 @@ describe('built-in model', () => {
     `);
     const output = execFileSync(process.execPath, ['--require', blockNetwork, '--import', 'tsx', child], { encoding: 'utf8' });
     const result = JSON.parse(output.trim().split('\n').pop()!);
-    assert.deepEqual(result, { fetchBlocked: true, modelId: 'builtin-nbow128-v1', lengths: [128, 128] });
+    assert.deepEqual(result, { fetchBlocked: true, modelId: 'builtin-nbow128-v2', lengths: [128, 128] });
   });
 
   test('gives 128-d unit vectors and ranks the matching snippet first', async () => {
