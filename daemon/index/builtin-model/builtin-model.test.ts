@@ -62,9 +62,13 @@ test('the shipped model finds code by what it does, with no word in common', asy
     const codes = await embedder.embed(Object.values(functions), 'document');
     const [dedupe, readConfig] = await embedder.embed(['remove duplicate entries from a list', 'read a JSON config file'], 'query');
     const ranked = (query: Float32Array) => names.map((name, i) => ({ name, score: cosine(query, codes[i]) })).sort((a, b) => b.score - a.score);
-    assert.equal(ranked(dedupe)[0].name, 'uniq', JSON.stringify(ranked(dedupe)));
+    // Clear margins: GloVe's vectors put uniq first by only 0.05 and the mail sender above the JSON loader.
+    const [first, second] = ranked(dedupe);
+    assert.equal(first.name, 'uniq', JSON.stringify(ranked(dedupe)));
+    assert.ok(first.score - second.score > 0.2, JSON.stringify(ranked(dedupe)));
     const scores = Object.fromEntries(ranked(readConfig).map(({ name, score }) => [name, score]));
-    assert.ok(scores.loadSettings > scores.circleArea, JSON.stringify(scores));
+    assert.equal(ranked(readConfig)[0].name, 'loadSettings', JSON.stringify(scores));
+    assert.ok(scores.loadSettings > scores.circleArea + 0.3, JSON.stringify(scores));
   } finally {
     await embedder.close();
     rmSync(home, { recursive: true, force: true });
