@@ -8,6 +8,7 @@ import { SPECIAL_TOKENS } from '../daemon/index/builtin-model/tokenizer-json';
 import { CORPUS_DIR, type Pair, type SourceRecord } from './corpus';
 import { loadCosqaDev, retrieval, type Retrieval } from './cosqa-eval';
 import { bagsOf, encode, train, type TrainParams } from './nbow';
+import { isMeaningful, modelWords } from './model-words';
 import { buildVocabulary, tokenIds, type Vocabulary } from './vocabulary';
 
 export const SHIPPED_MODEL_DIR = join(__dirname, 'builtin');
@@ -19,10 +20,15 @@ export interface ModelParams extends TrainParams {
   maxWords: number;
   /** 1: each pair also trains with its doc cut to a query (first sentence, lower case, no articles or final stop). */
   augment: number;
+  /**
+   * 1: pairs are ordered by their doc's rarest word (highest inverse document frequency), so with `blockSize` > 1 a
+   * batch holds runs of pairs whose docs share a rare word: keyword-hard negatives.
+   */
+  rareWordGroups: number;
 }
 
 export const DEFAULT_PARAMS: ModelParams = {
-  dimension: 128, epochs: 2, batchSize: 1000, learningRate: 5e-3, scale: 10, initStd: 0.1, seed: 1, blockSize: 1, minCount: 3, maxWords: 60_000, augment: 1,
+  dimension: 128, epochs: 2, batchSize: 1000, learningRate: 5e-3, scale: 10, initStd: 0.1, seed: 1, blockSize: 1, minCount: 3, maxWords: 60_000, augment: 1, rareWordGroups: 0,
 };
 
 export interface EpochResult {
@@ -51,6 +57,9 @@ export function embedTexts(table: Float32Array, dimension: number, vocabulary: V
 
 export async function trainModel(pairs: Pair[], params: ModelParams, evaluate = false, log: (line: string) => void = () => {}): Promise<TrainedModel> {
   const vocabulary = buildVocabulary(pairs.flatMap((pair) => [pair.doc, pair.code]), params.minCount, params.maxWords);
+  if (params.rareWordGroups) pairs = byRarestDocWord(pairs);
+  // Each copy right after its original (the shipped model's order). With rareWordGroups a block would then hold a pair
+  // and its copy (one code, a false negative); that experiment put the copies after all originals instead.
   if (params.augment) pairs = pairs.flatMap((pair) => [pair, { ...pair, doc: queryLike(pair.doc) }]);
   const encoded = pairs.map((pair) => ({ doc: tokenIds(vocabulary, pair.doc), code: tokenIds(vocabulary, pair.code) }))
     .filter((pair) => pair.doc.length > 0 && pair.code.length > 0);
@@ -69,6 +78,14 @@ export async function trainModel(pairs: Pair[], params: ModelParams, evaluate = 
     log(`epoch ${epoch}  loss ${loss.toFixed(4)}  ${seconds.toFixed(1)} s${cosqa}`);
   });
   return { vocabulary, table, curve, pairsUsed: encoded.length };
+}
+
+function byRarestDocWord(pairs: Pair[]): Pair[] {
+  const words = pairs.map((pair) => [...new Set(modelWords(pair.doc).filter(isMeaningful))]);
+  const df = new Map<string, number>();
+  for (const list of words) for (const word of list) df.set(word, (df.get(word) ?? 0) + 1);
+  const key = words.map((list) => list.filter((w) => df.get(w)! >= 2).sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : 1))[0] ?? '');
+  return pairs.map((pair, i) => ({ pair, key: key[i], i })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i)).map(({ pair }) => pair);
 }
 
 /** Web queries are short and plain: "Return the last element of the list." → "return last element of list". */
