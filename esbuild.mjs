@@ -2,7 +2,7 @@
 // One entry per program; `tsc --noEmit` does the type checking.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { buildBuiltinModel } from './daemon/index/builtin-model/build-model.mjs';
+import { dirname } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 
@@ -76,7 +76,11 @@ copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/grammars/tre
 for (const wasm of JSON.parse(readFileSync('grammars/wasm-files.json', 'utf8'))) {
   copyFileSync(`node_modules/@cursorless/tree-sitter-wasms/out/${wasm}`, `dist/grammars/${wasm}`);
 }
-await buildBuiltinModel(esbuild);
+// The built-in embedding model is trained by model/ (`npm run model:train`) and committed in model/builtin/: the build copies it.
+for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx']) {
+  mkdirSync(dirname(`dist/model/${file}`), { recursive: true });
+  copyFileSync(`model/builtin/${file}`, `dist/model/${file}`);
+}
 if (watch) {
   for (const program of programs) await (await esbuild.context({ ...common, ...program })).watch();
 } else {

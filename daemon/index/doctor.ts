@@ -22,7 +22,7 @@ const MAX_FILES_READ = 20_000;
 const READERS = 8;
 
 export async function modelCheck(embedder: Embedder): Promise<DoctorCheck> {
-  const [vector] = await embedder.embed([MODEL_SAMPLE]);
+  const [vector] = await embedder.embed([MODEL_SAMPLE], 'query');
   const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
   if (vector.length !== embedder.dimension || !(Math.abs(norm - 1) < 1e-3)) {
     return {
@@ -33,7 +33,7 @@ export async function modelCheck(embedder: Embedder): Promise<DoctorCheck> {
   }
   const texts = Array.from({ length: SPEED_TEXTS }, (_, i) => `${MODEL_SAMPLE} number ${i}`);
   const started = performance.now();
-  await embedder.embed(texts);
+  await embedder.embed(texts, 'document');
   const perSecond = Math.round(SPEED_TEXTS / ((performance.now() - started) / 1000));
   return { name: 'model', status: 'ok', detail: `${embedder.modelId}, ${embedder.dimension}-d, embeds ~${perSecond} texts/s` };
 }

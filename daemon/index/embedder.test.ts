@@ -7,10 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { writeModelFolder } from './builtin-model/generate';
-import type { StaticTable } from './builtin-model/static-table';
+import { writeModelFolder, type StaticTable } from './builtin-model/model-folder';
 import { SPECIAL_TOKENS } from './builtin-model/tokenizer-json';
-import { loadEmbedder } from './embedder';
+import { defaultPrefixes, loadEmbedder } from './embedder';
 
 const builtinModelDir = resolve('dist/model');
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i], 0);
@@ -38,30 +37,30 @@ describe('built-in model', () => {
         let fetchBlocked = false;
         try { await fetch('http://127.0.0.1:9/'); } catch { fetchBlocked = true; }
         const embedder = await loadEmbedder('builtin', { home: ${JSON.stringify(tmp)}, batchSize: 4, builtinModelDir: ${JSON.stringify(builtinModelDir)} });
-        const vectors = await embedder.embed(['read a json file', 'parse the config']);
+        const vectors = await embedder.embed(['read a json file', 'parse the config'], 'query');
         await embedder.close();
         console.log(JSON.stringify({ fetchBlocked, modelId: embedder.modelId, lengths: vectors.map((v) => v.length) }));
       })().catch((error) => { console.error(error); process.exit(1); });
     `);
     const output = execFileSync(process.execPath, ['--require', blockNetwork, '--import', 'tsx', child], { encoding: 'utf8' });
     const result = JSON.parse(output.trim().split('\n').pop()!);
-    assert.deepEqual(result, { fetchBlocked: true, modelId: 'builtin-glove100-v2', lengths: [100, 100] });
+    assert.deepEqual(result, { fetchBlocked: true, modelId: 'builtin-nbow128-v2', lengths: [128, 128] });
   });
 
-  test('gives 100-d unit vectors and ranks the matching snippet first', async () => {
+  test('gives 128-d unit vectors and ranks the matching snippet first', async () => {
     const embedder = await loadEmbedder('builtin', { home: tmp, batchSize: 2, builtinModelDir });
-    assert.equal(embedder.dimension, 100);
+    assert.equal(embedder.dimension, 128);
     const [query, match, unrelated, noWords] = await embedder.embed([
       'read a json file',
       'function loadConfig(path) { return JSON.parse(fs.readFileSync(path)) }',
       'function slugify(title) { return title.toLowerCase().replace(/\\s+/g, "-") }',
       '{}();',
-    ]);
+    ], 'document');
     for (const v of [query, match, unrelated]) assert.ok(Math.abs(cosine(v, v) - 1) < 1e-5);
     assert.ok(cosine(query, match) > cosine(query, unrelated) + 0.1, `${cosine(query, match)} vs ${cosine(query, unrelated)}`);
     assert.ok(noWords.every((x) => x === 0), 'a text of punctuation only has no direction');
     // Batching must not change a text's vector.
-    const [alone] = await embedder.embed(['read a json file']);
+    const [alone] = await embedder.embed(['read a json file'], 'document');
     assert.ok(cosine(alone, query) > 0.9999);
     await embedder.close();
   });
@@ -103,10 +102,49 @@ describe('pooling', () => {
     for (const dir of [tokensDir, pooledDir]) {
       const embedder = await loadEmbedder(dir, { home: tmp, batchSize: 4 });
       assert.equal(embedder.dimension, dimension);
-      const ours = await embedder.embed(texts);
+      const ours = await embedder.embed(texts, 'document');
       await embedder.close();
       ours.forEach((vector, i) => assert.ok(cosine(vector, expected[i]) > 0.99999, `${dir}, text ${i}: cosine ${cosine(vector, expected[i])}`));
     }
+  });
+});
+
+describe('query and document roles', () => {
+  // A two-tower toy: the e5 family's prefix words point along their own axes, so a vector shows which prefix it got.
+  const words = ['query', 'passage', 'sort', 'items'];
+  const table: StaticTable = {
+    tokens: [...SPECIAL_TOKENS, ...words],
+    dimension: 3,
+    vectors: Float32Array.from([...Array(SPECIAL_TOKENS.length * 3).fill(0), 10, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, 1]),
+  };
+
+  test('each role gets its prefix: the family default, or the one set', async () => {
+    const dir = join(tmp, 'toy-e5-small');
+    writeModelFolder(dir, table, 'toy', 'pooled');
+    const byDefault = await loadEmbedder(dir, { home: tmp, batchSize: 4 });
+    const [query] = await byDefault.embed(['sort items'], 'query');
+    const [document] = await byDefault.embed(['sort items'], 'document');
+    await byDefault.close();
+    assert.ok(query[0] > 0.9 && document[1] > 0.9, `query ${query}, document ${document}`);
+    assert.equal(byDefault.modelId, `local:${dir}:3|passage: `);
+
+    const unprefixed = await loadEmbedder(dir, { home: tmp, batchSize: 4, queryPrefix: '', documentPrefix: '' });
+    const [plainQuery] = await unprefixed.embed(['sort items'], 'query');
+    const [plainDocument] = await unprefixed.embed(['sort items'], 'document');
+    await unprefixed.close();
+    assert.deepEqual(plainQuery, plainDocument);
+    assert.ok(plainQuery[2] > 0.99);
+    assert.equal(unprefixed.modelId, `local:${dir}:3`);
+  });
+
+  test('known families have their prefixes; others none', () => {
+    assert.deepEqual(defaultPrefixes('intfloat/e5-small-v2'), { query: 'query: ', document: 'passage: ' });
+    assert.deepEqual(defaultPrefixes('Xenova/multilingual-e5-base'), { query: 'query: ', document: 'passage: ' });
+    assert.deepEqual(defaultPrefixes('nomic-ai/nomic-embed-text-v1.5'), { query: 'search_query: ', document: 'search_document: ' });
+    assert.equal(defaultPrefixes('BAAI/bge-small-en-v1.5').query, 'Represent this sentence for searching relevant passages: ');
+    assert.equal(defaultPrefixes('BAAI/bge-small-en-v1.5').document, '');
+    assert.deepEqual(defaultPrefixes('Xenova/all-MiniLM-L6-v2'), { query: '', document: '' });
+    assert.deepEqual(defaultPrefixes('builtin'), { query: '', document: '' });
   });
 });
 
@@ -138,15 +176,15 @@ describe('Hugging Face model id', () => {
   test('downloads once into CCC_HOME/models, then loads with the server gone', async () => {
     const home = join(tmp, 'hf-home');
     const first = await loadEmbedder('test-org/tiny-model', { home, batchSize: 8 });
-    assert.equal(first.modelId, 'hf:test-org/tiny-model:100');
-    const [online] = await first.embed(['open a socket']);
+    assert.equal(first.modelId, 'hf:test-org/tiny-model:128');
+    const [online] = await first.embed(['open a socket'], 'query');
     await first.close();
     assert.ok(requests.some((r) => r.includes('/onnx/model_quantized.onnx')), requests.join('\n'));
     assert.ok(existsSync(join(home, 'models', 'test-org', 'tiny-model', 'onnx', 'model_quantized.onnx')));
 
     await new Promise<void>((done) => server.close(() => done()));
     const second = await loadEmbedder('test-org/tiny-model', { home, batchSize: 8 });
-    const [offline] = await second.embed(['open a socket']);
+    const [offline] = await second.embed(['open a socket'], 'query');
     await second.close();
     assert.ok(cosine(online, offline) > 0.9999);
   });

@@ -6,12 +6,15 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { homePaths } from '../paths';
 
+/** What a text is: a search query, or code and documents to be found. Models trained with two towers or prefixes tell them apart. */
+export type EmbedRole = 'query' | 'document';
+
 export interface Embedder {
-  /** Names the model and its vectors: stores and the embedding cache are keyed by it. */
+  /** Names the model, and the prefix of its documents when it has one: stores and the embedding cache are keyed by it. */
   modelId: string;
   dimension: number;
   /** One unit vector per text, in order; a text with no known word gets the zero vector. */
-  embed(texts: string[]): Promise<Float32Array[]>;
+  embed(texts: string[], role: EmbedRole): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
 
@@ -20,6 +23,26 @@ export interface EmbedderOptions {
   batchSize: number;
   /** Where the built-in model lives; defaults to `model/` beside the bundle (dist/model). */
   builtinModelDir?: string;
+  /** Put before every query / document text; undefined: the known default of the model's family (`rolePrefixes`). */
+  queryPrefix?: string;
+  documentPrefix?: string;
+}
+
+export interface RolePrefixes {
+  query: string;
+  document: string;
+}
+
+/**
+ * The prefixes a model family was trained with, by its name: e5 (`query: ` / `passage: `), nomic-embed
+ * (`search_query: ` / `search_document: `), BGE English v1.5 and v1 (an instruction before queries only). None for others.
+ */
+export function defaultPrefixes(model: string): RolePrefixes {
+  const name = model.toLowerCase();
+  if (/(^|[/_-])e5([_-]|$)/.test(name)) return { query: 'query: ', document: 'passage: ' };
+  if (name.includes('nomic-embed')) return { query: 'search_query: ', document: 'search_document: ' };
+  if (/bge-[a-z]+-en/.test(name)) return { query: 'Represent this sentence for searching relevant passages: ', document: '' };
+  return { query: '', document: '' };
 }
 
 type Transformers = typeof import('@huggingface/transformers');
@@ -85,10 +108,16 @@ async function load(model: string, options: EmbedderOptions): Promise<Embedder> 
   const [probe] = await embedBatch(extractor, ['probe']);
   const dimension = probe.length;
   const batchSize = Math.max(1, options.batchSize);
+  const defaults = defaultPrefixes(model);
+  const prefixes: RolePrefixes = { query: options.queryPrefix ?? defaults.query, document: options.documentPrefix ?? defaults.document };
+  // Stored vectors are of prefixed documents: another prefix makes them stale, as another model would.
+  const modelId = prefixes.document ? `${source.modelId(dimension)}|${prefixes.document}` : source.modelId(dimension);
   return {
-    modelId: source.modelId(dimension),
+    modelId,
     dimension,
-    async embed(texts) {
+    async embed(rawTexts, role) {
+      const prefix = prefixes[role];
+      const texts = prefix ? rawTexts.map((text) => prefix + text) : rawTexts;
       // A batch is padded to its longest text, so texts of similar length go together.
       const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
       const out: Float32Array[] = new Array(texts.length);

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, readFile, rename, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EmbedRole } from './embedder';
 
 const HASH_BYTES = 32;
 /** Past this the oldest half of the vectors is dropped, keeping the daemon's memory bounded (~300k vectors at 100-d). */
@@ -27,11 +28,14 @@ export class EmbeddingCache {
     private handle: FileHandle,
   ) {}
 
-  /** Opens (or creates) the cache file of one model; vectors of another model or dimension live in another file. */
-  static async open(dir: string, modelId: string, dimension: number): Promise<EmbeddingCache> {
+  /**
+   * Opens (or creates) the cache file of one model and role; vectors of another model, role or dimension live in another
+   * file (a query and a document of the same text may have different vectors).
+   */
+  static async open(dir: string, modelId: string, dimension: number, role: EmbedRole = 'document'): Promise<EmbeddingCache> {
     mkdirSync(dir, { recursive: true });
     const slug = modelId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
-    const file = join(dir, `${slug}-${textHash(modelId).slice(0, 12)}-${dimension}d.vectors`);
+    const file = join(dir, `${slug}-${textHash(`${role}\u0000${modelId}`).slice(0, 12)}-${dimension}d.vectors`);
     const recordBytes = HASH_BYTES + 4 * dimension;
     const data = await readFile(file).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return Buffer.alloc(0);

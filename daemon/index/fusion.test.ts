@@ -14,15 +14,16 @@ const vector: Scored[] = [
 
 describe('fusion', () => {
   it('picks the weights by model: fitted ones for the built-in model, balanced ones for a configured model', () => {
-    assert.equal(fusionWeightsFor('builtin-glove100-v2'), BUILTIN_FUSION);
+    assert.equal(fusionWeightsFor('builtin-nbow128-v2'), BUILTIN_FUSION);
     assert.equal(fusionWeightsFor('hf:jinaai/jina-embeddings-v2-base-code:768'), CONFIGURED_MODEL_FUSION);
     assert.equal(fusionWeightsFor('local:/models/my-model:384'), CONFIGURED_MODEL_FUSION);
   });
 
-  it('with the built-in weights, the vector side only breaks near-ties', () => {
+  it('with the built-in weights, the best vector hit outranks a middling keyword hit', () => {
     const ranked = fuse(keyword, vector, BUILTIN_FUSION);
-    assert.deepEqual(ranked.map((hit) => hit.slot), [1, 2, 3]);
-    assert.ok(Math.abs(ranked[0].score - (0.95 + 0.05 * 0.5)) < 1e-9);
+    assert.deepEqual(ranked.map((hit) => hit.slot), [1, 3, 2]);
+    const { keyword: k, vector: v } = BUILTIN_FUSION;
+    assert.ok(Math.abs(ranked[0].score - (k + v * (0.5 - 0.3) / (0.9 - 0.3)) / (k + v)) < 1e-6);
   });
 
   it('with a configured model, the best vector hit outranks a middling keyword hit; scores stay in [0, 1]', () => {

@@ -352,7 +352,7 @@ class Pass {
     this.ctx.cache.get(hashesToFind).forEach((vector, i) => vector && vectors.set(hashesToFind[i], vector));
     const missing = hashesToFind.filter((hash) => !vectors.has(hash));
     if (missing.length > 0) {
-      const embedded = await this.ctx.embedder.embed(missing.map((hash) => texts.get(hash)!));
+      const embedded = await this.ctx.embedder.embed(missing.map((hash) => texts.get(hash)!), 'document');
       const entries = missing.map((hash, i) => ({ hash, vector: embedded[i] }));
       for (const entry of entries) vectors.set(entry.hash, entry.vector);
       await this.ctx.cache.put(entries);

@@ -158,7 +158,7 @@ export class Project {
     const mode = checkMode(params.mode);
     const shape = checkShape(params);
     const { loaded, indexedFirst } = await this.loadIndexed(sink);
-    const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query]))[0];
+    const vector = mode === 'keyword' ? null : (await loaded.engine.embedder.embed([query], 'query'))[0];
     const outcome = loaded.searchIndex.search({ text: query, vector, mode, ...checkPaging(params), ...filters(params), ...shape });
     const indexing = this.running !== null || loaded.searchIndex.warming;
     return {
@@ -172,7 +172,7 @@ export class Project {
     const started = Date.now();
     const { loaded, indexedFirst } = await this.loadIndexed(() => {});
     const { text, exclude, label } = await this.similarSource(params, loaded);
-    const vector = (await loaded.engine.embedder.embed([text]))[0];
+    const vector = (await loaded.engine.embedder.embed([text], 'document'))[0];
     // Like-this searches have no words to judge by: every neighbour is shown, nearest first.
     const outcome = loaded.searchIndex.search({
       text: '', vector, mode: 'semantic', ...checkPaging(params), ...filters(params), exclude, includeWeak: true,

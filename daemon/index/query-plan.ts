@@ -3,7 +3,7 @@
 // report or stack trace — which lines carry the signal. Long queries are cut here rather than refused.
 import { MAX_QUERY_BYTES, type FileKind } from '../protocol';
 import { codeTokens } from './code-tokenizer';
-import { CODE_ABBREVIATIONS } from './builtin-model/code-words';
+import { CODE_ABBREVIATIONS } from './code-words';
 import type { WeightedTerm } from './keyword-index';
 
 /** A query of more words than this is a pasted report: its identifiers, paths and error lines count more than its prose. */

@@ -186,8 +186,9 @@ export class ProjectRegistry {
   private loadEngine(): Promise<Engine> {
     this.engine ??= (async () => {
       const { home, settings } = this.options;
-      const embedder = await loadEmbedder(settings.embedding.model, { home, batchSize: settings.embedding.batchSize });
-      const cache = await EmbeddingCache.open(homePaths(home).cache, embedder.modelId, embedder.dimension);
+      const { model, batchSize, queryPrefix, documentPrefix } = settings.embedding;
+      const embedder = await loadEmbedder(model, { home, batchSize, queryPrefix, documentPrefix });
+      const cache = await EmbeddingCache.open(homePaths(home).cache, embedder.modelId, embedder.dimension, 'document');
       this.options.log.info(`embedding model ${embedder.modelId} (${embedder.dimension}-d) loaded`);
       return { embedder, cache, chunker: new Chunker({ log: this.options.log }) };
     })().catch((error) => {

@@ -70,13 +70,16 @@ describe('global settings', () => {
     });
     assert.equal(loadGlobalSettings(home('embedding: { model: /opt/models/minilm }\n')).embedding.model, '/opt/models/minilm');
     assert.equal(loadGlobalSettings(home('daemon: { idleTimeoutMinutes: 0 }\n')).daemon.idleTimeoutMinutes, 0);
+    const prefixed = loadGlobalSettings(home('embedding:\n  model: intfloat/e5-small-v2\n  queryPrefix: "q: "\n  documentPrefix: ""\n')).embedding;
+    assert.deepEqual(prefixed, { model: 'intfloat/e5-small-v2', batchSize: DEFAULT_GLOBAL_SETTINGS.embedding.batchSize, queryPrefix: 'q: ', documentPrefix: '' });
     assert.equal(typeof globalSettingsMtime(dir), 'number');
   });
 
   it('names the file, the key and what is allowed', () => {
-    assert.equal(globalError('embedding:\n  modle: x\n'), 'FILE: unknown key "embedding.modle" (allowed: embedding.model, embedding.batchSize)');
+    assert.equal(globalError('embedding:\n  modle: x\n'), 'FILE: unknown key "embedding.modle" (allowed: embedding.model, embedding.batchSize, embedding.queryPrefix, embedding.documentPrefix)');
     assert.equal(globalError('server: {}\n'), 'FILE: unknown key "server" (allowed: embedding, daemon, index)');
     assert.equal(globalError('embedding:\n  batchSize: many\n'), 'FILE: embedding.batchSize must be a whole number from 1 to 1024 (got "many")');
+    assert.match(globalError('embedding:\n  queryPrefix: 3\n'), /^FILE: embedding\.queryPrefix must be a text put before each text of that role/);
     assert.equal(
       globalError('daemon:\n  idleTimeoutMinutes: -1\n'),
       'FILE: daemon.idleTimeoutMinutes must be a number of minutes, 0 or more (0 = never exit) (got -1)',
@@ -85,7 +88,7 @@ describe('global settings', () => {
       globalError('embedding:\n  model: "not a model!"\n'),
       'FILE: embedding.model must be "builtin", a Hugging Face model id like "Xenova/all-MiniLM-L6-v2", or an absolute path to a local model folder (got "not a model!")',
     );
-    assert.equal(globalError('embedding: fast\n'), 'FILE: embedding must be a mapping with model, batchSize (got "fast")');
+    assert.equal(globalError('embedding: fast\n'), 'FILE: embedding must be a mapping with model, batchSize, queryPrefix, documentPrefix (got "fast")');
     assert.equal(globalError('index:\n  maxMemoryMB: 1.5\n'), 'FILE: index.maxMemoryMB must be a whole number from 64 to 1048576 (got 1.5)');
   });
 

@@ -6,7 +6,8 @@ import picomatch from 'picomatch';
 import { parseDocument } from 'yaml';
 
 export interface GlobalSettings {
-  embedding: { model: string; batchSize: number };
+  /** Prefixes absent: the model family's known ones (embedder.ts `defaultPrefixes`). */
+  embedding: { model: string; batchSize: number; queryPrefix?: string; documentPrefix?: string };
   daemon: { idleTimeoutMinutes: number };
   index: { maxMemoryMB: number };
 }
@@ -71,7 +72,7 @@ export function loadGlobalSettings(home: string): GlobalSettings {
   if (!data) return structuredClone(DEFAULT_GLOBAL_SETTINGS);
   const check = new Checker(file);
   check.onlyKeys(data, '', ['embedding', 'daemon', 'index']);
-  const embedding = check.section(data, 'embedding', ['model', 'batchSize']);
+  const embedding = check.section(data, 'embedding', ['model', 'batchSize', 'queryPrefix', 'documentPrefix']);
   const daemon = check.section(data, 'daemon', ['idleTimeoutMinutes']);
   const index = check.section(data, 'index', ['maxMemoryMB']);
   const d = DEFAULT_GLOBAL_SETTINGS;
@@ -79,6 +80,8 @@ export function loadGlobalSettings(home: string): GlobalSettings {
     embedding: {
       model: 'model' in embedding ? check.model(embedding.model) : d.embedding.model,
       batchSize: 'batchSize' in embedding ? check.integer(embedding.batchSize, 'embedding.batchSize', 1, 1024) : d.embedding.batchSize,
+      ...('queryPrefix' in embedding ? { queryPrefix: check.prefix(embedding.queryPrefix, 'embedding.queryPrefix') } : {}),
+      ...('documentPrefix' in embedding ? { documentPrefix: check.prefix(embedding.documentPrefix, 'embedding.documentPrefix') } : {}),
     },
     daemon: {
       idleTimeoutMinutes: 'idleTimeoutMinutes' in daemon ? check.minutes(daemon.idleTimeoutMinutes) : d.daemon.idleTimeoutMinutes,
@@ -226,6 +229,11 @@ class Checker {
     const model = value.trim();
     if (model === 'builtin' || isAbsolute(model) || /^[\w.-]+(\/[\w.-]+)?$/.test(model)) return model;
     return this.fail('embedding.model', allowed, value);
+  }
+
+  prefix(value: unknown, key: string): string {
+    if (typeof value === 'string' && value.length <= 200) return value;
+    return this.fail(key, 'a text put before each text of that role, like "query: " (quote it to keep the space; "" for none)', value);
   }
 
   integer(value: unknown, key: string, min: number, max: number): number {

@@ -9,7 +9,7 @@ const cosqaDir = process.env.CCC_COSQA_DIR ?? '/work/shared/eval/cosqa';
 async function throughput(builtinModelDir: string, texts: string[], batchSize: number): Promise<number> {
   const embedder = await loadEmbedder('builtin', { home: '/nonexistent', batchSize, builtinModelDir });
   const started = performance.now();
-  await embedder.embed(texts);
+  await embedder.embed(texts, 'document');
   const perSecond = texts.length / ((performance.now() - started) / 1000);
   await embedder.close();
   return perSecond;
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
 
   const sample = corpusTexts.slice(0, 2000);
   for (const batch of [1, 8, 16, 32, 64]) console.log(`batch ${batch}: ${(await throughput(builtinModelDir, sample, batch)).toFixed(0)} embeddings/s`);
-  const corpus = await embedder.embed(corpusTexts);
-  const queries = await embedder.embed(dev.map((d) => d.doc));
+  const corpus = await embedder.embed(corpusTexts, 'document');
+  const queries = await embedder.embed(dev.map((d) => d.doc), 'query');
   const result = mrr(queries, corpus, dev.map((d) => d.retrieval_idx));
   console.log(`CoSQA semantic: MRR ${result.mrr.toFixed(3)}, R@1 ${(result.r1 * 100).toFixed(1)} %, R@10 ${(result.r10 * 100).toFixed(1)} %`);
   console.log(`RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);

@@ -68,7 +68,7 @@ async function rawThroughput(root: string, home: string): Promise<{ files: numbe
   await chunker.close();
   const embedder = await loadEmbedder('builtin', { home, batchSize: 32, builtinModelDir: join(DIST, 'model') });
   started = Date.now();
-  await embedder.embed(chunks.map((chunk) => chunk.content));
+  await embedder.embed(chunks.map((chunk) => chunk.content), 'document');
   const embedMs = Date.now() - started;
   await embedder.close();
   return { files: files.length, chunks: chunks.length, chunkMs, embedMs };

@@ -1,8 +1,32 @@
-// The generator's parts on small inputs, and the generated model (dist/model, from `npm run build`) through transformers.js.
+// The shipped built-in model (model/builtin, copied to dist/model by `npm run build`) through transformers.js and the
+// daemon's embedder, and the writer's int8 rows.
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { buildStaticTable, quantizeRows, type WordVectors } from './static-table';
+import { loadEmbedder } from '../embedder';
+import { quantizeRows } from './model-folder';
+
+const shippedDir = resolve(__dirname, '../../../model/builtin');
+const builtinModelDir = resolve('dist/model');
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i], 0);
+
+interface Manifest {
+  modelId: string;
+  sha256: Record<string, string>;
+}
+
+test('the shipped model matches its manifest and is what the build copies', () => {
+  const manifest = JSON.parse(readFileSync(join(shippedDir, 'manifest.json'), 'utf8')) as Manifest;
+  assert.deepEqual(Object.keys(manifest.sha256).sort(), ['onnx/model_quantized.onnx', 'tokenizer.json']);
+  for (const [file, sum] of Object.entries(manifest.sha256)) {
+    assert.equal(createHash('sha256').update(readFileSync(join(shippedDir, file))).digest('hex'), sum, file);
+    assert.deepEqual(readFileSync(join(builtinModelDir, file)), readFileSync(join(shippedDir, file)), `dist/model/${file} is stale: npm run build`);
+  }
+  assert.equal(JSON.parse(readFileSync(join(shippedDir, 'config.json'), 'utf8')).ccc_model_id, manifest.modelId);
+});
 
 test('the real transformers.js tokenizer splits identifiers, paths and abbreviations into words', async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,39 +45,34 @@ test('the real transformers.js tokenizer splits identifiers, paths and abbreviat
   assert.deepEqual(ids('(){};'), Array(5).fill(unknown), 'punctuation has no vector');
 });
 
-const toyVectors: WordVectors = {
-  words: ['the', ',', 'function', 'file', 'context', 'ctx', 'Capital', 'rare'],
-  dimension: 3,
-  vector: (word) => ({ the: [1, 1, 1], ',': [1, 0, 0], function: [0, 1, 0], file: [0, 0, 1], context: [1, 0, 1], ctx: [9, 9, 9], Capital: [1, 2, 3], rare: [0, 2, 0] } as Record<string, number[]>)[word],
+// No word of the first query occurs in any function; the second shares only "json" with its loader.
+const functions = {
+  uniq: 'def uniq(items):\n    seen = set()\n    out = []\n    for x in items:\n        if x not in seen:\n            seen.add(x)\n            out.append(x)\n    return out',
+  loadSettings: 'def load_settings(path):\n    with open(path) as fh:\n        return json.load(fh)',
+  circleArea: 'def circle_area(radius):\n    return math.pi * radius ** 2',
+  sendMail: 'def send_mail(server, to, body):\n    smtp = smtplib.SMTP(server)\n    smtp.sendmail("me", [to], body)\n    smtp.quit()',
+  sortByAge: 'def by_age(people):\n    return sorted(people, key=lambda p: p.age)',
 };
 
-test('the table keeps plain words, down-weights frequent ones and maps abbreviations to their words', () => {
-  const table = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: false });
-  assert.deepEqual(table.tokens.slice(0, 4), ['[PAD]', '[UNK]', '[CLS]', '[SEP]']);
-  assert.ok(!table.tokens.includes(',') && !table.tokens.includes('Capital'));
-  const row = (token: string) => Array.from(table.vectors.subarray(table.tokens.indexOf(token) * 3, table.tokens.indexOf(token) * 3 + 3));
-  assert.deepEqual(row('[PAD]'), [0, 0, 0]);
-  assert.ok(row('the')[0] < row('rare')[1] / 2, 'the most frequent word weighs less than a rare one');
-  // `ctx` is not GloVe's own (here: nonsense) vector but the one of `context`.
-  assert.deepEqual(row('ctx'), row('context'));
-  const small = buildStaticTable(toyVectors, { vocabularySize: 2, sifA: 0.1, removeFirstComponent: false });
-  assert.ok(small.tokens.includes('function') && !small.tokens.includes('rare'), 'the most frequent words are kept');
-});
-
-test('removing the first principal component leaves rows orthogonal to it', () => {
-  const table = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: true });
-  const withPc = buildStaticTable(toyVectors, { vocabularySize: 100, sifA: 0.1, removeFirstComponent: false });
-  let changed = 0;
-  for (let i = 0; i < table.vectors.length; i++) changed += Math.abs(table.vectors[i] - withPc.vectors[i]);
-  assert.ok(changed > 0.01);
-  // After removal, the rows span at most 2 dimensions: their 3×3 scatter matrix is singular.
-  const s = [0, 1, 2].map((a) => [0, 1, 2].map((b) => {
-    let sum = 0;
-    for (let r = 0; r < table.vectors.length; r += 3) sum += table.vectors[r + a] * table.vectors[r + b];
-    return sum;
-  }));
-  const det = s[0][0] * (s[1][1] * s[2][2] - s[1][2] * s[2][1]) - s[0][1] * (s[1][0] * s[2][2] - s[1][2] * s[2][0]) + s[0][2] * (s[1][0] * s[2][1] - s[1][1] * s[2][0]);
-  assert.ok(Math.abs(det) < 1e-6, `det ${det}`);
+test('the shipped model finds code by what it does, with no word in common', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'ccc-builtin-'));
+  const embedder = await loadEmbedder('builtin', { home, batchSize: 8, builtinModelDir });
+  try {
+    const names = Object.keys(functions);
+    const codes = await embedder.embed(Object.values(functions), 'document');
+    const [dedupe, readConfig] = await embedder.embed(['remove duplicate entries from a list', 'read a JSON config file'], 'query');
+    const ranked = (query: Float32Array) => names.map((name, i) => ({ name, score: cosine(query, codes[i]) })).sort((a, b) => b.score - a.score);
+    // Clear margins: GloVe's vectors put uniq first by only 0.05 and the mail sender above the JSON loader.
+    const [first, second] = ranked(dedupe);
+    assert.equal(first.name, 'uniq', JSON.stringify(ranked(dedupe)));
+    assert.ok(first.score - second.score > 0.2, JSON.stringify(ranked(dedupe)));
+    const scores = Object.fromEntries(ranked(readConfig).map(({ name, score }) => [name, score]));
+    assert.equal(ranked(readConfig)[0].name, 'loadSettings', JSON.stringify(scores));
+    assert.ok(scores.loadSettings > scores.circleArea + 0.3, JSON.stringify(scores));
+  } finally {
+    await embedder.close();
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test('int8 rows reproduce the float rows within half a step', () => {

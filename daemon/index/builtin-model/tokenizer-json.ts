@@ -6,7 +6,8 @@ export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'] as const;
 /** Longer texts are cut here: a chunk's first 2,048 words say what it is about, and batches stay small in memory. */
 export const MAX_TOKENS = 2048;
 
-const identifierSplits: [pattern: string, replacement: string][] = [
+/** The normalizer's Replace steps, in order (the training pipeline in model/ splits its corpus the same way). */
+export const IDENTIFIER_SPLITS: readonly [pattern: string, replacement: string][] = [
   ['([a-z0-9])([A-Z])', '$1 $2'], // fooBar → foo Bar
   ['([A-Z]+)([A-Z][a-z])', '$1 $2'], // HTTPResponse → HTTP Response
   ['([A-Za-z])([0-9])', '$1 $2'], // utf8 → utf 8
@@ -31,7 +32,7 @@ export function tokenizerJson(tokens: readonly string[]): object {
     normalizer: {
       type: 'Sequence',
       normalizers: [
-        ...identifierSplits.map(([pattern, content]) => ({ type: 'Replace', pattern: { Regex: pattern }, content })),
+        ...IDENTIFIER_SPLITS.map(([pattern, content]) => ({ type: 'Replace', pattern: { Regex: pattern }, content })),
         { type: 'Lowercase' },
       ],
     },

@@ -1,7 +1,5 @@
-// Words of programming that the built-in model needs beyond GloVe's most frequent ones.
-
-// Short names that code uses for ordinary words. GloVe learned from prose, so it either never saw these tokens or learned
-// another sense (`fn` the rifle maker, `ctx` nothing at all); each gets the mean vector of the words it stands for.
+// Short names that code uses for ordinary words (`ctx` for context, `param` for parameter). A query in prose also
+// searches for them (query-plan.ts), so "where are route parameters parsed" meets `app.param`.
 export const CODE_ABBREVIATIONS: Record<string, string> = {
   addr: 'address',
   alloc: 'allocate',
@@ -96,8 +94,3 @@ export const CODE_ABBREVIATIONS: Record<string, string> = {
   val: 'value',
   var: 'variable',
 };
-
-/** Technical words GloVe knows but ranks below the vocabulary cut (JSON is word 115,950); kept whatever their rank. */
-export const CODE_TERMS: readonly string[] = [
-  'csv', 'enum', 'https', 'iterator', 'json', 'numpy', 'serialize', 'sqlite', 'struct', 'timestamp', 'tuple', 'yaml',
-];
