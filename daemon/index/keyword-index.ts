@@ -169,6 +169,11 @@ export class KeywordIndex {
     return { hits, total };
   }
 
+  /** The idf of a term that one chunk holds: the most a real term can weigh in this index. */
+  rarestIdf(): number {
+    return Math.log(1 + (this.live - 1 + 0.5) / 1.5);
+  }
+
   /** A term's inverse document frequency (by the field holding it most); a term no chunk holds counts as the rarest. */
   idf(term: string): number {
     const df = Math.max(0, ...TEXT_FIELDS.map((name) => this.fields[name].terms.get(term)?.df ?? 0));

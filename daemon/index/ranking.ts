@@ -27,7 +27,8 @@ export const RANKING = {
   keywordShare: 0.15,
   /**
    * …or, in a long pasted query, this much idf mass (about three rare terms at idf ~6, a name used in a few of some
-   * thousand chunks): a report is mostly words no chunk has, so its share is always small. Chosen, not fitted.
+   * thousand chunks): a report is mostly words no chunk has, so its share is always small. Chosen, not fitted. A small
+   * project never reaches idf 6, so there the floor is three terms as rare as the index allows (`longQueryFloor`).
    */
   longQueryMass: 18,
 };
@@ -45,11 +46,19 @@ export interface Evidence {
   cosine: number | null;
 }
 
-/** True when a hit is strong enough to be shown as an answer in this mode. Hybrid: either side's evidence will do. */
-export function passesFloor(mode: SearchMode, evidence: Evidence, long: boolean, minCosine: number): boolean {
+/** The idf mass a chunk must hold of a long query, given the idf of a term only one chunk holds in this index. */
+export function longQueryFloor(rarestIdf: number): number {
+  return Math.min(RANKING.longQueryMass, 3 * rarestIdf);
+}
+
+/**
+ * True when a hit is strong enough to be shown as an answer in this mode. Hybrid: either side's evidence will do.
+ * `longFloor`: for a long query, the idf mass that also passes (`longQueryFloor`); null for a short one.
+ */
+export function passesFloor(mode: SearchMode, evidence: Evidence, longFloor: number | null, minCosine: number): boolean {
   const keyword =
     evidence.total > 0 && evidence.matched > 0 &&
-    (evidence.matched >= RANKING.keywordShare * evidence.total || (long && evidence.matched >= RANKING.longQueryMass));
+    (evidence.matched >= RANKING.keywordShare * evidence.total || (longFloor !== null && evidence.matched >= longFloor));
   const meaning = evidence.cosine !== null && evidence.cosine >= minCosine;
   if (mode === 'keyword') return keyword;
   if (mode === 'semantic') return meaning;

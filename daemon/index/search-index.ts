@@ -14,7 +14,7 @@ import { KeywordIndex, type KeywordHits, type TextFields } from './keyword-index
 import { lineTermWeights, matchedWords, matchWindow } from './match-window';
 import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, passesGlobs, type CompiledGlob } from './path-globs';
 import { planQuery, type QueryPlan } from './query-plan';
-import { kindPrior, passesFloor, RANKING } from './ranking';
+import { kindPrior, longQueryFloor, passesFloor, RANKING } from './ranking';
 import type { StoredChunk } from './store';
 import { TopK } from './top-k';
 
@@ -200,6 +200,7 @@ export class SearchIndex {
     const cosine = new Map(cosines.map((hit) => [hit.slot, hit.score]));
     const matcher = definitionMatcher(plan.names);
     const { exclude } = query;
+    const longFloor = plan.long ? longQueryFloor(this.keyword.rarestIdf()) : null;
     const judged: Judged[] = [];
     for (const { slot, score } of ranked) {
       const chunk = this.slots[slot];
@@ -211,7 +212,7 @@ export class SearchIndex {
       const mentionOnly = plan.names.length > 0 && !definition && !(kind !== 'code' && asked.has(kind));
       const prior = kindPrior(kind, asked) * (mentionOnly ? RANKING.mentionPrior : 1);
       const evidence = { matched: matched.get(slot) ?? 0, total: keyword.total, cosine: cosine.get(slot) ?? null };
-      const weak = !passesFloor(query.mode, evidence, plan.long, this.fusion.minCosine);
+      const weak = !passesFloor(query.mode, evidence, longFloor, this.fusion.minCosine);
       const keywordShare = this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine);
       judged.push({ slot, chunk, kind, score: score * prior, keywordShare, definition, weak });
     }
