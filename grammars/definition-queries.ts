@@ -7,6 +7,21 @@
 //                       pattern can make a query slow to compile (Swift's function_declaration: ~2 s).
 // Captures starting with `_` only serve predicates.
 
+/**
+ * JavaScript's and TypeScript's functions that are not declarations: assigned to a property (`res.type = function`,
+ * `res.contentType = res.type = function`), defined as getters (`Object.defineProperty(req, 'host', { get: … })`,
+ * `defineGetter(req, 'protocol', function …)`), and object-literal methods.
+ */
+const assignedFunctions = `
+(expression_statement (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)])) @definition.function
+(expression_statement (assignment_expression left: (member_expression) @name right: (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)]))) @definition.function
+(expression_statement (call_expression
+  function: (member_expression object: (identifier) @_object property: (property_identifier) @_method)
+  arguments: (arguments . (_) @receiver . (string (string_fragment) @name) . (object [(pair value: [(function_expression) (arrow_function)]) (method_definition)])))
+  (#eq? @_object "Object") (#eq? @_method "defineProperty")) @definition.property
+(expression_statement (call_expression arguments: (arguments . [(identifier) (member_expression) (this)] @receiver . (string (string_fragment) @name) . [(function_expression) (arrow_function)] .))) @definition.property
+(pair key: (property_identifier) @name value: [(function_expression) (arrow_function)]) @definition.method`;
+
 const typescript = `
 (function_declaration name: (identifier) @name) @definition.function
 (generator_function_declaration name: (identifier) @name) @definition.function
@@ -21,15 +36,7 @@ const typescript = `
 (method_definition name: (_) @name) @definition.method
 (public_field_definition name: (_) @name value: [(arrow_function) (function_expression)]) @definition.method
 (lexical_declaration (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)])) @definition.function
-(expression_statement (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)])) @definition.function
-(expression_statement (assignment_expression left: (member_expression) @name right: (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)]))) @definition.function
-(expression_statement (call_expression
-  function: (member_expression object: (identifier) @_object property: (property_identifier) @_method)
-  arguments: (arguments . (_) @receiver . (string (string_fragment) @name) . (object [(pair value: [(function_expression) (arrow_function)]) (method_definition)])))
-  (#eq? @_object "Object") (#eq? @_method "defineProperty")) @definition.property
-(expression_statement (call_expression arguments: (arguments . [(identifier) (member_expression) (this)] @receiver . (string (string_fragment) @name) . [(function_expression) (arrow_function)] .))) @definition.property
-(pair key: (property_identifier) @name value: [(function_expression) (arrow_function)]) @definition.method
-`;
+${assignedFunctions}`;
 
 const javascript = `
 (function_declaration name: (identifier) @name) @definition.function
@@ -39,14 +46,7 @@ const javascript = `
 (field_definition property: (_) @name value: [(arrow_function) (function_expression)]) @definition.method
 (lexical_declaration (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (class)])) @definition.function
 (variable_declaration (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (class)])) @definition.function
-(expression_statement (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)])) @definition.function(expression_statement (assignment_expression left: (member_expression) @name right: (assignment_expression left: (member_expression) @name right: [(arrow_function) (function_expression)]))) @definition.function
-(expression_statement (call_expression
-  function: (member_expression object: (identifier) @_object property: (property_identifier) @_method)
-  arguments: (arguments . (_) @receiver . (string (string_fragment) @name) . (object [(pair value: [(function_expression) (arrow_function)]) (method_definition)])))
-  (#eq? @_object "Object") (#eq? @_method "defineProperty")) @definition.property
-(expression_statement (call_expression arguments: (arguments . [(identifier) (member_expression) (this)] @receiver . (string (string_fragment) @name) . [(function_expression) (arrow_function)] .))) @definition.property
-(pair key: (property_identifier) @name value: [(function_expression) (arrow_function)]) @definition.method
-`;
+${assignedFunctions}`;
 
 const python = `
 (decorated_definition definition: (class_definition name: (identifier) @name)) @definition.class
