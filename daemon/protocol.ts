@@ -361,6 +361,8 @@ export interface GrepMatch {
 /** A batch of matches, in the order files finish (each file's matches in source order). */
 export interface GrepProgress {
   matches: GrepMatch[];
+  /** Sent once, with no matches, when the walk has listed every file (how many a grammar parses). */
+  walked?: number;
 }
 
 export interface GrepResult {

@@ -26,6 +26,7 @@ export async function grepFolders(ctx: Ctx, message: GrepRequestMessage, onMatch
   for (const root of ctx.roots()) {
     const token = `ccc-grep-${randomBytes(6).toString('hex')}`;
     const listening = client.onProgress(progressType, token, ({ matches }) => {
+      if (matches.length === 0) return;
       total += matches.length;
       for (const match of matches.slice(0, Math.max(0, MAX_SHOWN - hits.length))) hits.push(asHit(ctx, root, match));
       onMatches(sofar());

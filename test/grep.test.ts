@@ -2,6 +2,7 @@
 // matches over a raw protocol connection; the MCP tool through the SDK's client.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -159,6 +160,21 @@ describe('ccc/grep streaming', () => {
     }
   });
 
+  test('the walk says when it has listed every file, after the last match batch at the latest', async () => {
+    const raw = await connectRaw(home.dir, { client: 'cli' });
+    try {
+      const token = 'grep-walked';
+      const walked: number[] = [];
+      raw.connection.onProgress(new ProgressType<GrepProgress>(), token, (progress) => {
+        if (progress.walked !== undefined) walked.push(progress.walked);
+      });
+      await raw.connection.sendRequest(GrepRequest, { root, pattern: 'log.debug($MSG, $X)', language: 'ts', workDoneToken: token });
+      assert.deepEqual(walked, [1200]);
+    } finally {
+      raw.close();
+    }
+  });
+
   test('a client that leaves mid-search stops it', async () => {
     const raw = await connectRaw(home.dir, { client: 'cli' });
     const token = 'grep-leave';
@@ -167,8 +183,8 @@ describe('ccc/grep streaming', () => {
     await firstBatch;
     raw.close();
     const log = join(home.dir, 'daemon.log');
-    await waitFor(() => /ccc grep stopped after \d+ of 1200 files/.test(readFileSync(log, 'utf8')), 60_000, 'the grep to stop');
-    const searched = Number(/ccc grep stopped after (\d+) of/.exec(readFileSync(log, 'utf8'))![1]);
+    await waitFor(() => /ccc grep stopped after \d+ files/.test(readFileSync(log, 'utf8')), 60_000, 'the grep to stop');
+    const searched = Number(/ccc grep stopped after (\d+) files/.exec(readFileSync(log, 'utf8'))![1]);
     assert.ok(searched < 1200, `searched ${searched} files`);
   });
 });
@@ -212,5 +228,48 @@ describe('ccc mcp grep', () => {
     const result = await client.callTool({ name: 'grep', arguments: { pattern: 'if $E != nil {', language: 'go' } });
     assert.equal(result.isError, true);
     assert.match(textOf(result), /does not parse as go at 1:\d+:\n {2}if \$E != nil \{\n {2}\s*\^/);
+  });
+});
+
+describe('ccc grep on a walk that takes long', () => {
+  // Each folder's listing is slowed (a test hook in the walker), and the folders nest, so the walk takes over 8 s while
+  // the first folder's files can be matched at once: their matches must arrive before the walk has ended.
+  const home = makeTempHome('ccc-grep-slow-');
+  const root = mkdtempSync(join(tmpdir(), 'ccc-grep-slow-'));
+  let daemonEnv: Record<string, string>;
+
+  before(async () => {
+    mkdirSync(join(root, '.git'));
+    let folder = root;
+    for (let depth = 0; depth < 8; depth++) {
+      writeFileSync(join(folder, `m${depth}.ts`), `export function f${depth}(x: number) {\n  return log.debug("step", x);\n}\n`);
+      folder = join(folder, `d${depth}`);
+      mkdirSync(folder);
+    }
+    daemonEnv = { CCC_TEST_WALK_DIR_DELAY_MS: '1000' };
+    assert.equal((await runCli(['daemon', 'start'], { home: home.dir, env: daemonEnv })).code, 0);
+  });
+
+  after(async () => {
+    await home.cleanup();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('matches stream while the walk still runs', async () => {
+    const raw = await connectRaw(home.dir, { client: 'cli' });
+    try {
+      const token = 'grep-slow';
+      const events: string[] = [];
+      raw.connection.onProgress(new ProgressType<GrepProgress>(), token, (progress) => {
+        if (progress.matches.length > 0) events.push('matches');
+        if (progress.walked !== undefined) events.push('walked');
+      });
+      const result = await raw.connection.sendRequest(GrepRequest, { root, pattern: 'log.debug($MSG, $X)', language: 'ts', workDoneToken: token });
+      assert.equal(result.matches, 8);
+      assert.equal(events[0], 'matches', `the first match came before the walk ended: ${events.join(', ')}`);
+      assert.ok(events.includes('walked'), 'the walk said it ended');
+    } finally {
+      raw.close();
+    }
   });
 });

@@ -8,7 +8,9 @@ import { withDaemon } from './index';
 export async function runGrep(params: Omit<GrepParams, 'workDoneToken'>, options: ClientOptions, onMatches: (matches: GrepMatch[]) => void): Promise<GrepResult> {
   const token = `ccc-grep-${process.pid}-${Date.now()}`;
   return withDaemon(options, async (session) => {
-    session.connection.onProgress(new ProgressType<GrepProgress>(), token, (progress) => onMatches(progress.matches));
+    session.connection.onProgress(new ProgressType<GrepProgress>(), token, (progress) => {
+      if (progress.matches.length > 0) onMatches(progress.matches);
+    });
     return session.connection.sendRequest(GrepRequest, { ...params, workDoneToken: token });
   });
 }

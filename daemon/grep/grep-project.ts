@@ -1,6 +1,7 @@
 // `ccc/grep`: walks the project as the indexer does (same ignores and settings), reads each file as the indexer reads
 // it, skips files that lack a token every match must contain, and parses the rest in two worker threads, reporting
-// matches in small batches as they are found. It needs no index.
+// matches in small batches as they are found. It needs no index, and it does not wait for the walk: files are matched
+// as the walk finds them, so on a large tree the first matches come while it still runs, as rg's do.
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
@@ -30,6 +31,8 @@ export interface GrepOptions {
   report: (matches: GrepMatch[]) => Promise<void>;
   /** True once the client is gone or cancelled: the search stops at the next file. */
   stopped?: () => boolean;
+  /** Told once the walk has listed every file (how many): matches found before this came while it still ran. */
+  walked?: (files: number) => void;
   log?: Logger;
 }
 
@@ -43,18 +46,30 @@ export async function grepProject(params: GrepParams, options: GrepOptions): Pro
   const started = performance.now();
   const { pattern, language, maxCount } = checkParams(params);
   const settings = loadProjectSettings(params.root);
-  const files = (await listFiles(params.root, settings, params.paths ?? [])).filter((file) => !language || file.language === language);
   const workers = new GrepWorkers(options.distDir, WORKERS);
   try {
-    const required = await compileAll(workers, pattern, language ? [language] : byFrequency(files));
+    const patterns = new PatternCache(workers, pattern);
+    // With a language given, a pattern that does not parse is refused before anything is walked.
+    if (language) patterns.throwIfInvalid(await patterns.required(language));
+    const queue = new FileQueue();
+    const walk = listFiles(params.root, settings, params.paths ?? [], (file) => {
+      if (!language || file.language === language) queue.push(file);
+    }).then((listed) => {
+      options.walked?.(listed);
+      queue.close();
+    }, (error: unknown) => {
+      queue.close();
+      throw error;
+    });
     const batch = new Batch(options.report);
-    const searched = files.filter((file) => required.has(file.language));
     const stopped = options.stopped ?? (() => false);
-    const result = await matchFiles(workers, searched, required, settings, maxCount, batch, stopped);
-    if (stopped()) options.log?.info(`ccc grep stopped after ${result.filesSearched} of ${searched.length} files: its client left or cancelled`);
+    const result = await matchFiles(workers, queue, patterns, settings, maxCount, batch, stopped);
+    await walk;
+    if (stopped()) options.log?.info(`ccc grep stopped after ${result.filesSearched} files (${queue.pushed} listed): its client left or cancelled`);
     batch.flush();
     await batch.sent();
-    return { ...result, languages: [...required.keys()].sort(), tookMs: Math.round(performance.now() - started) };
+    if (result.filesSearched > 0 || queue.pushed > 0) patterns.throwIfNoneParsed();
+    return { ...result, languages: patterns.parsedLanguages(), tookMs: Math.round(performance.now() - started) };
   } finally {
     await workers.close();
   }
@@ -79,73 +94,132 @@ function invalid(message: string, data?: GrepPatternErrorData): never {
   throw new ResponseError(ErrorCodes.InvalidParams, message, data);
 }
 
-/** The project's files that a grammar parses; `paths` narrows the walk to those files and folders (a named file is searched even if ignored, as rg does). */
-async function listFiles(root: string, settings: ProjectSettings, paths: string[]): Promise<GrepFile[]> {
+/**
+ * Hands each project file that a grammar parses to `onFile` as the walk finds it, and returns how many there were;
+ * `paths` narrows the walk to those files and folders (a named file is searched even if ignored, as rg does).
+ */
+async function listFiles(root: string, settings: ProjectSettings, paths: string[], onFile: (file: GrepFile) => void): Promise<number> {
   const filter = await ProjectFilter.load(root, settings);
-  const found = new Map<string, { path: string; absPath: string }>();
+  const seen = new Set<string>();
+  const found = ({ path, absPath }: { path: string; absPath: string }) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const language = languageForPath(path, settings.languageOverrides);
+    if (languageSpec(language)?.grammar) onFile({ path, absPath, language });
+  };
+  const targets: { rel: string; isFile: boolean }[] = [];
   for (const given of paths.length > 0 ? paths : ['']) {
     const path = normalize(given || '.').replace(/\\/g, '/').replace(/\/+$/, '');
     if (isAbsolute(path) || path === '..' || path.startsWith('../')) invalid(`path "${given}" is outside the project ${root}`);
     const rel = path === '.' ? '' : path;
-    const absPath = join(root, rel);
-    const info = await stat(absPath).catch(() => null);
+    const info = await stat(join(root, rel)).catch(() => null);
     if (!info) invalid(`path "${given}" does not exist in ${root}`);
-    if (info.isFile()) found.set(rel, { path: rel, absPath });
-    else for (const file of (await walkFolder(filter, settings, rel)).files) found.set(file.path, file);
+    targets.push({ rel, isFile: info.isFile() });
   }
-  const files: GrepFile[] = [];
-  for (const { path, absPath } of found.values()) {
-    const language = languageForPath(path, settings.languageOverrides);
-    if (languageSpec(language)?.grammar) files.push({ path, absPath, language });
+  for (const { rel, isFile } of targets) {
+    if (isFile) found({ path: rel, absPath: join(root, rel) });
+    else await walkFolder(filter, settings, rel, found);
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return seen.size;
 }
 
-function byFrequency(files: GrepFile[]): string[] {
-  const counts = new Map<string, number>();
-  for (const file of files) counts.set(file.language, (counts.get(file.language) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([language]) => language);
+/** Files as the walk finds them, for the matching lanes; a lane waits for the next file or the walk's end. */
+class FileQueue {
+  private readonly files: GrepFile[] = [];
+  private waiting: (() => void)[] = [];
+  private closed = false;
+  pushed = 0;
+
+  push(file: GrepFile): void {
+    this.files.push(file);
+    this.pushed++;
+    this.wake();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** The next file, or undefined once the walk has ended and every file was taken. */
+  async next(): Promise<GrepFile | undefined> {
+    while (this.files.length === 0 && !this.closed) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return this.files.shift();
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
 }
 
 /**
- * Compiles the pattern in every worker for each language; returns the tokens each language's matches must contain.
- * Languages whose grammar does not parse the pattern are left out; when none parses it, that is the caller's error.
+ * The pattern compiled in every worker, per language, the first time a file of that language comes: the tokens its
+ * matches must hold, or null where the language's grammar does not parse the pattern (the first such error is kept:
+ * when no language parses it, that is the caller's error).
  */
-async function compileAll(workers: GrepWorkers, pattern: string, languages: string[]): Promise<Map<string, string[]>> {
-  const required = new Map<string, string[]>();
-  let firstError: { message: string; data: GrepPatternErrorData } | undefined;
-  for (const language of languages) {
+class PatternCache {
+  private readonly compiled = new Map<string, Promise<string[] | null>>();
+  private firstError: { message: string; data: GrepPatternErrorData } | undefined;
+  private readonly parsed = new Set<string>();
+
+  constructor(private readonly workers: GrepWorkers, private readonly pattern: string) {}
+
+  required(language: string): Promise<string[] | null> {
+    let compiling = this.compiled.get(language);
+    if (!compiling) {
+      compiling = this.compile(language);
+      this.compiled.set(language, compiling);
+    }
+    return compiling;
+  }
+
+  throwIfInvalid(required: string[] | null): void {
+    if (required === null) this.throwIfNoneParsed();
+  }
+
+  throwIfNoneParsed(): void {
+    if (this.parsed.size === 0 && this.firstError) invalid(this.firstError.message, this.firstError.data);
+  }
+
+  parsedLanguages(): string[] {
+    return [...this.parsed].sort();
+  }
+
+  private async compile(language: string): Promise<string[] | null> {
     const grammar = languageSpec(language)!.grammar!;
     const replies = await Promise.all(
-      Array.from({ length: workers.count }, (_, i) => workers.send(i, { kind: 'compile', language, grammar, pattern })),
+      Array.from({ length: this.workers.count }, (_, i) => this.workers.send(i, { kind: 'compile', language, grammar, pattern: this.pattern })),
     );
     const reply = replies[0];
-    if (reply.kind === 'compiled') required.set(language, reply.required);
-    else if (reply.kind === 'invalid') firstError ??= { message: reply.message, data: { language, line: reply.line, column: reply.column } };
+    if (reply.kind === 'compiled') {
+      this.parsed.add(language);
+      return reply.required;
+    }
+    if (reply.kind === 'invalid') this.firstError ??= { message: reply.message, data: { language, line: reply.line, column: reply.column } };
     else if (reply.kind === 'failed') throw new Error(`the pattern could not be compiled for ${language}: ${reply.error}`);
+    return null;
   }
-  if (required.size === 0 && firstError) invalid(firstError.message, firstError.data);
-  return required;
 }
 
 async function matchFiles(
   workers: GrepWorkers,
-  files: GrepFile[],
-  required: Map<string, string[]>,
+  queue: FileQueue,
+  patterns: PatternCache,
   settings: ProjectSettings,
   maxCount: number,
   batch: Batch,
   stopped: () => boolean,
 ): Promise<Pick<GrepResult, 'matches' | 'filesSearched' | 'filesMatched'>> {
-  let next = 0;
   let filesSearched = 0;
   let filesMatched = 0;
   let matches = 0;
   const searchOne = async (file: GrepFile) => {
+    const required = await patterns.required(file.language);
+    if (required === null) return;
     const read = await readSourceFile(file.absPath, settings.maxFileSize);
     if (!read.ok) return;
     filesSearched++;
-    if (!required.get(file.language)!.every((token) => read.text.includes(token))) return;
+    if (!required.every((token) => read.text.includes(token))) return;
     const reply = await workers.send(workers.leastBusy(), { kind: 'match', language: file.language, text: read.text, maxCount });
     if (reply.kind === 'failed') throw new Error(`${file.path}: ${reply.error}`);
     if (reply.kind !== 'matches' || reply.matches.length === 0) return;
@@ -156,7 +230,7 @@ async function matchFiles(
     await batch.writable();
   };
   const lane = async () => {
-    while (next < files.length && !stopped()) await searchOne(files[next++]);
+    for (let file = await queue.next(); file && !stopped(); file = await queue.next()) await searchOne(file);
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   return { matches, filesSearched, filesMatched };

@@ -4,6 +4,7 @@
 import { lstat as lstatCallback, readdir as readdirCallback, readFileSync, realpath as realpathCallback } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -33,6 +34,8 @@ const realpath = promisify(realpathCallback);
 
 /** Parallel fs calls in flight; more only queues in libuv's thread pool. */
 const FS_CONCURRENCY = 32;
+/** Tests slow each folder's listing to show what happens while a long walk runs (`ccc grep` streams matches meanwhile). */
+const TEST_DIR_DELAY_MS = Number(process.env.CCC_TEST_WALK_DIR_DELAY_MS ?? 0);
 
 type Matcher = (path: string) => boolean;
 
@@ -183,8 +186,13 @@ export async function walkProject(root: string, settings: ProjectSettings): Prom
   return walkFolder(await ProjectFilter.load(root, settings), settings, '');
 }
 
-/** The same for the files below one folder (root-relative, '' for the root); nothing when the rules leave the folder out. */
-export async function walkFolder(filter: ProjectFilter, settings: ProjectSettings, folder: string): Promise<WalkResult> {
+/**
+ * The same for the files below one folder (root-relative, '' for the root); nothing when the rules leave the folder out.
+ * `onFile` hears of each file as the walk finds it, for work that need not wait for the whole list (`ccc grep`).
+ */
+export async function walkFolder(
+  filter: ProjectFilter, settings: ProjectSettings, folder: string, onFile?: (file: WalkedFile) => void,
+): Promise<WalkResult> {
   // accepts() also reads the .gitignores of the folder's ancestors, which the walk below does not visit.
   if (folder !== '' && !filter.accepts(folder, true)) return { files: [], skipped: [] };
   const root = filter.root;
@@ -194,8 +202,13 @@ export async function walkFolder(filter: ProjectFilter, settings: ProjectSetting
   const fs = limiter(FS_CONCURRENCY);
 
   const addFile = (path: string, absPath: string, size: number, mtimeMs: number) => {
-    if (size > settings.maxFileSize) skipped.push({ path, reason: tooLargeReason(settings.maxFileSize) });
-    else files.push({ path, absPath, size, mtimeMs });
+    if (size > settings.maxFileSize) {
+      skipped.push({ path, reason: tooLargeReason(settings.maxFileSize) });
+      return;
+    }
+    const file = { path, absPath, size, mtimeMs };
+    files.push(file);
+    onFile?.(file);
   };
 
   // Links are not followed; they are only reported when they lead somewhere the walk cannot list the target.
@@ -215,6 +228,7 @@ export async function walkFolder(filter: ProjectFilter, settings: ProjectSetting
     const absDir = relDir ? join(root, relDir) : root;
     let entries;
     try {
+      if (TEST_DIR_DELAY_MS > 0) await sleep(TEST_DIR_DELAY_MS);
       entries = await fs(() => readdir(absDir, { withFileTypes: true }));
     } catch (error) {
       skipped.push({ path: relDir || '.', reason: problemReason(error) });

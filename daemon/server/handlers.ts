@@ -17,7 +17,6 @@ import {
   StopRequest,
   type DaemonStatus,
   type DoctorCheck,
-  type GrepMatch,
   type GrepProgress,
   type IndexProgress,
 } from '../protocol';
@@ -81,10 +80,10 @@ export function registerHandlers(connection: MessageConnection, ctx: HandlerCont
   // A grep stops when its client goes away or cancels, and waits while its matches are not read (grepTo).
   let closed = false;
   connection.onClose(() => (closed = true));
-  const grepTo = (token: string | number | undefined) => async (matches: GrepMatch[]) => {
+  const grepTo = (token: string | number | undefined) => async (progress: GrepProgress) => {
     if (token === undefined) return;
     try {
-      await connection.sendProgress(grepType, token, { matches });
+      await connection.sendProgress(grepType, token, progress);
     } catch {
       closed = true;
     }
@@ -94,7 +93,8 @@ export function registerHandlers(connection: MessageConnection, ctx: HandlerCont
       // grep-worker.js and grammars/ sit beside the daemon's bundle.
       grepProject(withRoot(params), {
         distDir: __dirname,
-        report: grepTo(params.workDoneToken),
+        report: (matches) => grepTo(params.workDoneToken)({ matches }),
+        walked: (files) => void grepTo(params.workDoneToken)({ matches: [], walked: files }),
         stopped: () => closed || cancel.isCancellationRequested,
         log: ctx.log,
       }),
