@@ -8,7 +8,7 @@ import { SPECIAL_TOKENS } from '../daemon/index/builtin-model/tokenizer-json';
 import { CORPUS_DIR, type Pair, type SourceRecord } from './corpus';
 import { loadCosqaDev, retrieval, type Retrieval } from './cosqa-eval';
 import { bagsOf, encode, train, type TrainParams } from './nbow';
-import { isMeaningful, modelWords } from './model-words';
+import { isMeaningful, modelWords } from '../daemon/index/builtin-model/model-words';
 import { buildVocabulary, tokenIds, type Vocabulary } from './vocabulary';
 
 export const SHIPPED_MODEL_DIR = join(__dirname, 'builtin');

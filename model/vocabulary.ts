@@ -1,7 +1,7 @@
 // The model's tokens: the special tokens the tokenizer needs, then every meaningful word of the corpus seen often enough,
 // most frequent first. A word outside it is [UNK] at search time, whose row is zero.
 import { MAX_TOKENS, SPECIAL_TOKENS } from '../daemon/index/builtin-model/tokenizer-json';
-import { isMeaningful, modelWords } from './model-words';
+import { isMeaningful, modelWords } from '../daemon/index/builtin-model/model-words';
 
 export interface Vocabulary {
   tokens: string[];

@@ -1,10 +1,12 @@
-// Turns chunk texts into unit vectors with a transformers.js feature-extraction model: the built-in static model that the build
-// generates into dist/model/, a local model folder, or a Hugging Face model id downloaded once into CCC_HOME/models.
+// Turns chunk texts into unit vectors: the built-in model (a bag of words the build copies into dist/model/) summed in
+// TypeScript, or a transformers.js feature-extraction model: a local model folder, or a Hugging Face model id downloaded
+// once into CCC_HOME/models.
 import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { homePaths } from '../paths';
+import { readStaticModel, staticVector } from './builtin-model/static-embedder';
 
 /** What a text is: a search query, or code and documents to be found. Models trained with two towers or prefixes tell them apart. */
 export type EmbedRole = 'query' | 'document';
@@ -57,17 +59,46 @@ interface ModelSource {
 }
 
 function sourceFor(model: string, options: EmbedderOptions): ModelSource {
-  if (model === 'builtin') {
-    const dir = options.builtinModelDir ?? join(__dirname, 'model');
-    const id = builtinModelId(dir);
-    return { name: basename(dir), modelRoot: dirname(dir), remote: false, modelId: () => id };
-  }
   if (isAbsolute(model)) {
     if (!existsSync(join(model, 'config.json'))) throw new Error(`embedding.model: ${model} is not a model folder (no config.json)`);
     return { name: basename(model), modelRoot: dirname(model), remote: false, modelId: (d) => `local:${model}:${d}` };
   }
   const models = homePaths(options.home).models;
   return { name: model, modelRoot: models, remote: true, modelId: (d) => `hf:${model}:${d}` };
+}
+
+function rolePrefixes(model: string, options: EmbedderOptions): RolePrefixes {
+  const defaults = defaultPrefixes(model);
+  return { query: options.queryPrefix ?? defaults.query, document: options.documentPrefix ?? defaults.document };
+}
+
+/** Stored vectors are of prefixed documents: another prefix makes them stale, as another model would. */
+function withDocumentPrefix(modelId: string, prefixes: RolePrefixes): string {
+  return prefixes.document ? `${modelId}|${prefixes.document}` : modelId;
+}
+
+/** The built-in model, summed in TypeScript (`builtin-model/static-embedder.ts`): no ONNX runtime is loaded for it. */
+function loadBuiltin(options: EmbedderOptions): Embedder {
+  const dir = options.builtinModelDir ?? join(__dirname, 'model');
+  const modelId = builtinModelId(dir);
+  const model = readStaticModel(dir);
+  const prefixes = rolePrefixes('builtin', options);
+  const batchSize = Math.max(1, options.batchSize);
+  return {
+    modelId: withDocumentPrefix(modelId, prefixes),
+    dimension: model.dimension,
+    async embed(texts, role) {
+      const prefix = prefixes[role];
+      const out: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batchSize) {
+        for (const text of texts.slice(start, start + batchSize)) out.push(staticVector(model, prefix + text));
+        // Searches are answered between batches.
+        if (start + batchSize < texts.length) await new Promise((resolve) => setImmediate(resolve));
+      }
+      return out;
+    },
+    close: async () => undefined,
+  };
 }
 
 function builtinModelId(dir: string): string {
@@ -94,6 +125,7 @@ export function loadEmbedder(model: string, options: EmbedderOptions): Promise<E
 }
 
 async function load(model: string, options: EmbedderOptions): Promise<Embedder> {
+  if (model === 'builtin') return loadBuiltin(options);
   const source = sourceFor(model, options);
   const { env, pipeline } = transformers();
   env.allowLocalModels = true;
@@ -108,10 +140,8 @@ async function load(model: string, options: EmbedderOptions): Promise<Embedder> 
   const [probe] = await embedBatch(extractor, ['probe']);
   const dimension = probe.length;
   const batchSize = Math.max(1, options.batchSize);
-  const defaults = defaultPrefixes(model);
-  const prefixes: RolePrefixes = { query: options.queryPrefix ?? defaults.query, document: options.documentPrefix ?? defaults.document };
-  // Stored vectors are of prefixed documents: another prefix makes them stale, as another model would.
-  const modelId = prefixes.document ? `${source.modelId(dimension)}|${prefixes.document}` : source.modelId(dimension);
+  const prefixes = rolePrefixes(model, options);
+  const modelId = withDocumentPrefix(source.modelId(dimension), prefixes);
   return {
     modelId,
     dimension,

@@ -1,6 +1,7 @@
 // The shipped built-in model (model/builtin, copied to dist/model by `npm run build`) through transformers.js and the
 // daemon's embedder, and the writer's int8 rows.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,4 +84,41 @@ test('int8 rows reproduce the float rows within half a step', () => {
     const scale = scales[Math.floor(i / 3)];
     assert.ok(Math.abs(table[i] * scale - vectors[i]) <= scale / 2 + 1e-7);
   }
+});
+
+test('summed in TypeScript, the built-in model gives the vectors transformers.js computes from its ONNX graph', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'ccc-static-'));
+  const summed = await loadEmbedder('builtin', { home, batchSize: 4, builtinModelDir });
+  // The same folder as a local model goes through transformers.js and onnxruntime.
+  const graph = await loadEmbedder(builtinModelDir, { home, batchSize: 4 });
+  try {
+    const texts = [
+      'def read_config(path):\n    with open(path) as f:\n        return json.load(f)',
+      'remove duplicate entries from a list',
+      'export function parseHTTPResponse2json(snake_case_name: string) { return XMLHttpRequest; }',
+      'qqqzzzxxyy',
+      'the the the the',
+      'x'.repeat(50) + ' '.repeat(10) + 'socket '.repeat(3000),
+    ];
+    const [a, b] = [await summed.embed(texts, 'document'), await graph.embed(texts, 'document')];
+    assert.equal(summed.dimension, graph.dimension);
+    texts.forEach((text, i) => {
+      const norm = Math.sqrt(cosine(b[i], b[i]));
+      if (norm === 0) assert.equal(Math.sqrt(cosine(a[i], a[i])), 0, `${text.slice(0, 30)}: no known word, no vector`);
+      else assert.ok(cosine(a[i], b[i]) > 0.99999, `${text.slice(0, 30)}: cosine ${cosine(a[i], b[i])}`);
+    });
+  } finally {
+    await Promise.all([summed.close(), graph.close()]);
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('loading the built-in model loads no ONNX runtime', () => {
+  const probe = `
+    const { loadEmbedder } = require(${JSON.stringify(resolve(__dirname, '../embedder.ts'))});
+    loadEmbedder('builtin', { home: ${JSON.stringify(tmpdir())}, batchSize: 16, builtinModelDir: ${JSON.stringify(builtinModelDir)} })
+      .then((embedder) => embedder.embed(['read a file'], 'query'))
+      .then(() => console.log(JSON.stringify(Object.keys(require.cache).filter((file) => /onnxruntime|@huggingface/.test(file)))));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', probe], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)!), []);
 });

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writeModelFolder } from '../daemon/index/builtin-model/model-folder';
-import { SPECIAL_TOKENS } from '../daemon/index/builtin-model/tokenizer-json';
+import { writeModelFolder } from './model-folder';
+import { SPECIAL_TOKENS } from './tokenizer-json';
 import { modelWords } from './model-words';
 
 const samples = [

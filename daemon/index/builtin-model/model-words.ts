@@ -2,7 +2,7 @@
 // makes them at search time: the identifier splits, lower-casing, then BERT's pre-tokenizer (whitespace, and every
 // punctuation character on its own). Training on any other split would teach vectors for tokens the daemon never looks up.
 // daemon/index/code-tokenizer.ts is the keyword index's tokenizer (stems, stop words): not what the model is fed.
-import { IDENTIFIER_SPLITS } from '../daemon/index/builtin-model/tokenizer-json';
+import { IDENTIFIER_SPLITS } from './tokenizer-json';
 
 const splits = IDENTIFIER_SPLITS.map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement] as const);
 
