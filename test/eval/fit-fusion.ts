@@ -2,20 +2,12 @@
 // fitting to all of it. Through the real daemon (run `npm run build` first), each query's keyword and semantic top-100
 // lists are fetched once; every candidate weighting is fused offline with daemon/index/fusion.ts `fuse`, chosen on the
 // even-numbered queries and reported on the odd ones and on all. `npm run eval` then confirms the choice end to end.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { SearchRequest, type SearchMode } from '../../daemon/protocol';
 import { fuse, type FusionWeights, type Scored } from '../../daemon/index/fusion';
 import { withIndexedProject, type RawConnection } from '../support';
+import { functionIndex, loadCosqa, writeCosqaProject } from './cosqa-data';
 
-const DATA_DIR = resolve(__dirname, '../../../shared/eval/cosqa');
 const DEPTH = 100;
-
-interface Query {
-  doc: string;
-  retrieval_idx: number;
-}
 
 interface Lists {
   answer: number;
@@ -25,7 +17,7 @@ interface Lists {
 
 async function list(raw: RawConnection, root: string, query: string, mode: SearchMode): Promise<Scored[]> {
   const result = await raw.connection.sendRequest(SearchRequest, { root, query, mode, limit: DEPTH, maxPerFile: 1, includeWeak: true });
-  return result.results.map((hit) => ({ slot: Number(/^f(\d+)\.py$/.exec(hit.path)?.[1] ?? -1), score: hit.score }));
+  return result.results.map((hit) => ({ slot: functionIndex(hit.path), score: hit.score }));
 }
 
 function mrr(lists: Lists[], weights: FusionWeights): { mrr: number; recallAt10: number } {
@@ -48,11 +40,8 @@ function candidates(): FusionWeights[] {
 }
 
 async function main(): Promise<void> {
-  const functions = JSON.parse(readFileSync(join(DATA_DIR, 'code_idx_map.txt'), 'utf8')) as Record<string, number>;
-  const queries = JSON.parse(readFileSync(join(DATA_DIR, 'dev.json'), 'utf8')) as Query[];
-  const root = mkdtempSync(join(tmpdir(), 'ccc-fusion-'));
-  mkdirSync(join(root, '.git'));
-  for (const [code, idx] of Object.entries(functions)) writeFileSync(join(root, `f${idx}.py`), `${code}\n`);
+  const { functions, queries } = loadCosqa();
+  const root = writeCosqaProject(functions);
   const lists = await withIndexedProject(root, async ({ raw }) => {
     const out: Lists[] = [];
     for (const query of queries) {
