@@ -5,11 +5,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ProgressType } from 'vscode-jsonrpc';
 import { GrepRequest, type GrepMatch, type GrepProgress } from '../daemon/protocol';
-import { CCC_JS, connectRaw, makeTempHome, runCli, waitFor } from './support';
+import { connectMcp, connectRaw, makeTempHome, runCli, toolText as textOf, waitFor } from './support';
 
 const files: Record<string, string> = {
   '.gitignore': 'generated/\n',
@@ -199,15 +198,7 @@ describe('ccc mcp grep', () => {
     mkdirSync(join(root, '.git'));
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src', 'main.go'), 'package main\n\nfunc run() error {\n\terr := step()\n\tif err != nil {\n\t\treturn err\n\t}\n\treturn nil\n}\n');
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CCC_JS, 'mcp'],
-      cwd: root,
-      env: { ...(process.env as Record<string, string>), CCC_HOME: home.dir },
-      stderr: 'pipe',
-    });
-    client = new Client({ name: 'ccc-test', version: '0.0.0' });
-    await client.connect(transport);
+    ({ client } = await connectMcp(home.dir, root));
   });
 
   after(async () => {
@@ -216,7 +207,6 @@ describe('ccc mcp grep', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const textOf = (result: unknown) => (result as { content: { text?: string }[] }).content.map((part) => part.text ?? '').join('\n');
 
   test('returns the matches with their captures', async () => {
     const result = await client.callTool({ name: 'grep', arguments: { pattern: 'if $E != nil { return $E }', language: 'go' } }, undefined, { timeout: 120_000 });

@@ -3,21 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CCC_JS, makeTempHome } from './support';
-
-type ToolResult = { content: { type: string; text?: string }[]; isError?: boolean };
-
-function textOf(result: unknown): string {
-  return (result as ToolResult).content.map((part) => part.text ?? '').join('\n');
-}
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { connectMcp, makeTempHome, toolText as textOf } from './support';
 
 describe('ccc mcp', () => {
   const home = makeTempHome('ccc-mcp-');
   let root = '';
   let client: Client;
-  let stderr = '';
+  let stderr = () => '';
 
   before(async () => {
     root = mkdtempSync('/tmp/ccc-mcp-proj-');
@@ -32,16 +25,7 @@ describe('ccc mcp', () => {
 `,
     );
     writeFileSync(join(root, 'src', 'greet.py'), 'def greet(name):\n    return f"hello {name}"\n');
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CCC_JS, 'mcp'],
-      cwd: join(root, 'src'),
-      env: { ...(process.env as Record<string, string>), CCC_HOME: home.dir },
-      stderr: 'pipe',
-    });
-    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    client = new Client({ name: 'ccc-test', version: '0.0.0' });
-    await client.connect(transport);
+    ({ client, stderr } = await connectMcp(home.dir, join(root, 'src')));
   });
 
   after(async () => {
@@ -112,6 +96,6 @@ describe('ccc mcp', () => {
     const badMode = await client.callTool({ name: 'search', arguments: { query: 'x', mode: 'fuzzy' } });
     assert.equal(badMode.isError, true);
     const again = await client.callTool({ name: 'search', arguments: { query: 'greet' } });
-    assert.notEqual(again.isError, true, `${textOf(again)}\nstderr: ${stderr}`);
+    assert.notEqual(again.isError, true, `${textOf(again)}\nstderr: ${stderr()}`);
   });
 });

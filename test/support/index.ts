@@ -14,6 +14,7 @@
 //   await buildDaemonVariant('0.0.1', dir);      // a daemon bundle claiming another version (version-policy tests)
 //   await withIndexedProject(root, async ({ raw, indexed }) => …);  // benches: a daemon that indexed root, all removed after
 //   const root = makeDtsProject(); await untilIndexing(home.dir, root); exited(pid)   // long passes to stop mid-way
+//   const { client } = await connectMcp(home.dir, root);  // `ccc mcp` through the MCP SDK's client; toolText(result)
 //   DIST, CCC_JS, DAEMON_JS                      // absolute paths of the built bundles
 export { makeTempHome, type TempHome } from './home';
 export { runCli, cliJson, CCC_JS, DAEMON_JS, DIST, type CliOptions, type CliResult } from './cli';
@@ -21,4 +22,5 @@ export { readPid, isAlive, waitFor, daemonProcesses } from './process';
 export { buildDaemonVariant } from './build-variant';
 export { connectRaw, type RawConnection } from './raw';
 export { withIndexedProject, type IndexedProject } from './indexed-project';
+export { connectMcp, toolText, type McpSession } from './mcp';
 export { makeDtsProject, exited, untilIndexing } from './dts-project';
