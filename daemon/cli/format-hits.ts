@@ -1,6 +1,7 @@
 // Turns search hits into text a person scans quickly in a terminal, the way rg prints matches: a header per hit, then
 // only the lines that matched (the daemon's match window, widened by `-C`), numbered, with the query's words highlighted.
 // A chunk's head (imports, 'use strict', a doc comment) says little about why it matched, so it is not what is shown.
+import { termSegments } from '../../webview/preview';
 import type { FileHit, SearchHit } from '../protocol';
 
 export interface Palette {
@@ -60,24 +61,15 @@ function windowLines(hit: SearchHit, { palette, context }: HitLayout): string[] 
   return out;
 }
 
-/** Marks every occurrence of the matched terms, case-insensitively (`redirect` lights up in `res.redirect`). */
+/** Marks every occurrence of the matched terms, case-insensitively, as the panel does (`redirect` lights up in `res.redirect`). */
 function highlighter(terms: string[], palette: Palette): (line: string) => { text: string; matched: boolean } {
-  const words = [...new Set(terms.map((term) => term.trim()).filter((term) => term.length > 1))];
-  if (words.length === 0) return (line) => ({ text: line, matched: false });
-  words.sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(words.map(escapeRegExp).join('|'), 'gi');
   return (line) => {
-    let matched = false;
-    const text = line.replace(pattern, (found) => {
-      matched = true;
-      return palette.match(found);
-    });
-    return { text, matched };
+    const segments = termSegments(line, terms);
+    return {
+      text: segments.map((segment) => (segment.term ? palette.match(segment.text) : segment.text)).join(''),
+      matched: segments.some((segment) => segment.term),
+    };
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** All hits, separated by a blank line. */
