@@ -5,9 +5,8 @@ import { runDoctor } from '../daemon/doctor/run-doctor';
 import type { CheckStatus, DoctorCheck } from '../daemon/protocol';
 import type { Ctx } from './ctx';
 import { daemonClientOptions } from './language-client';
+import { ReadOnlyDocument } from './read-only-document';
 
-const DOCTOR_SCHEME = 'ccc-doctor';
-const DOCTOR_URI = vscode.Uri.from({ scheme: DOCTOR_SCHEME, path: '/ccc doctor.md' });
 const MARK: Record<CheckStatus, string> = { ok: '✓ ok', warning: '⚠ warning', error: '✗ error' };
 
 export interface DoctorRun {
@@ -29,43 +28,29 @@ function markdown(runs: DoctorRun[], running: boolean): string {
 }
 
 /** Serves the one doctor document; `run` clears it, reveals it and streams the checks into it. */
-export class DoctorView implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private text = '';
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, this);
+export class DoctorView implements vscode.Disposable {
+  private readonly document = new ReadOnlyDocument('ccc-doctor', '/ccc doctor.md');
 
   constructor(private readonly ctx: Ctx) {}
-
-  provideTextDocumentContent(): string {
-    return this.text;
-  }
 
   async run(): Promise<DoctorRun[]> {
     const roots = this.ctx.roots();
     if (roots.length === 0) throw new Error('open a folder first: the doctor checks a project');
     const runs: DoctorRun[] = roots.map((root) => ({ root, checks: [] }));
-    this.show(runs, true);
-    const document = await vscode.workspace.openTextDocument(DOCTOR_URI);
-    await vscode.window.showTextDocument(document, { preview: true });
+    this.document.set(markdown(runs, true));
+    await this.document.show();
     const options = daemonClientOptions((message) => this.ctx.log.info(message));
     for (const run of runs) {
       await runDoctor(run.root, options, (check) => {
         run.checks.push(check);
-        this.show(runs, true);
+        this.document.set(markdown(runs, true));
       });
     }
-    this.show(runs, false);
+    this.document.set(markdown(runs, false));
     return runs;
   }
 
-  private show(runs: DoctorRun[], running: boolean): void {
-    this.text = markdown(runs, running);
-    this.changed.fire(DOCTOR_URI);
-  }
-
   dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
+    this.document.dispose();
   }
 }

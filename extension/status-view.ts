@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DaemonStatusRequest, StatusRequest, WATCH_POLL_MS, type DaemonStatus, type ProjectStatus } from '../daemon/protocol';
 import type { Ctx } from './ctx';
+import { ReadOnlyDocument } from './read-only-document';
 
 export interface StatusReport {
   daemon: DaemonStatus;
@@ -47,18 +48,12 @@ export async function statusReport(ctx: Ctx, client?: LanguageClient): Promise<S
   return { daemon, projects };
 }
 
-const STATUS_SCHEME = 'ccc-status';
 /** Index progress arrives many times a second; the document follows at most this often. */
 const REFRESH_DEBOUNCE_MS = 1000;
-const STATUS_URI = vscode.Uri.from({ scheme: STATUS_SCHEME, path: '/ccc status.md' });
 
 /** Serves the one status document; `show` refreshes its text and reveals it. */
-export class StatusView implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private text = '';
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(STATUS_SCHEME, this);
-
+export class StatusView implements vscode.Disposable {
+  private readonly document = new ReadOnlyDocument('ccc-status', '/ccc status.md');
   private readonly stateChanges: vscode.Disposable;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -66,28 +61,21 @@ export class StatusView implements vscode.TextDocumentContentProvider, vscode.Di
     this.stateChanges = ctx.onDidChange(() => this.refreshSoon());
   }
 
-  provideTextDocumentContent(): string {
-    return this.text;
-  }
-
   async show(): Promise<StatusReport> {
     const report = await this.refresh();
-    const document = await vscode.workspace.openTextDocument(STATUS_URI);
-    await vscode.window.showTextDocument(document, { preview: true });
+    await this.document.show();
     return report;
   }
 
   private async refresh(client?: LanguageClient): Promise<StatusReport> {
     const report = await statusReport(this.ctx, client);
-    this.text = markdown(report);
-    this.changed.fire(STATUS_URI);
+    this.document.set(markdown(report));
     return report;
   }
 
   /** While the document is on screen it follows index changes; it never starts the daemon for that. */
   private refreshSoon(): void {
-    const visible = vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === STATUS_URI.toString());
-    if (!visible || this.timer) return;
+    if (!this.document.visible || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const client = this.ctx.runningClient;
@@ -99,7 +87,6 @@ export class StatusView implements vscode.TextDocumentContentProvider, vscode.Di
   dispose(): void {
     clearTimeout(this.timer);
     this.stateChanges.dispose();
-    this.registration.dispose();
-    this.changed.dispose();
+    this.document.dispose();
   }
 }
