@@ -71,6 +71,11 @@ export interface IndexCounts {
   /** Files skipped for a reason (binary, too large, unreadable, not UTF-8, minified). */
   skipped: number;
   errors: number;
+  /**
+   * Added or updated files whose content the index already held (a copy of another file, or a file deleted and restored,
+   * as a branch switch does): they kept those chunks and were neither parsed nor embedded.
+   */
+  reused: number;
   /** Chunk texts that had to be embedded (not found in the cache). */
   chunksEmbedded: number;
 }
@@ -242,6 +247,8 @@ export interface ProjectStatus {
   languages: Record<string, number>;
   /** Bytes the project's store takes on disk. */
   indexBytes: number;
+  /** Bytes the project's search index holds in the daemon's memory (0 when not loaded). */
+  memoryBytes: number;
   /** Embedding model id and dimension. */
   model: string;
   dimension: number;
@@ -259,6 +266,9 @@ export interface ProjectSummary {
   state: ProjectState;
   files: number;
   chunks: number;
+  /** Bytes of its search index in the daemon's memory (0 when not loaded) and of its store on disk. */
+  memoryBytes: number;
+  indexBytes: number;
 }
 
 export interface DaemonStatus {

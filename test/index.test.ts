@@ -140,7 +140,7 @@ describe('ccc index on the polyglot fixture', () => {
     const indexed = (await status(home.dir, root)).files;
     const noop = await index(home.dir, root);
     const { files: _files, skipped: _skipped, ...changes } = noop.counts;
-    assert.deepEqual(changes, { added: 0, updated: 0, unchanged: indexed, deleted: 0, errors: 0, chunksEmbedded: 0 });
+    assert.deepEqual(changes, { added: 0, updated: 0, unchanged: indexed, deleted: 0, errors: 0, reused: 0, chunksEmbedded: 0 });
 
     // Changes are made while the daemon is stopped, so that its watcher does not index them before we ask.
     const path = join(root, 'scripts/report_builder.py');
@@ -161,11 +161,26 @@ describe('ccc index on the polyglot fixture', () => {
 
     const chunksBefore = (await status(home.dir, root)).chunks;
     await stopDaemon(home.dir);
+    const greeter = readFileSync(join(root, 'lib/greeter.rb'), 'utf8');
     unlinkSync(join(root, 'lib/greeter.rb'));
     const deleted = await index(home.dir, root);
     assert.equal(deleted.counts.deleted, 1);
     assert.equal(deleted.chunks, chunksBefore - 1);
     assert.deepEqual((await search(home.dir, root, 'flamingo')).results, []);
+
+    // Restored later, as a branch switch does, and copied under another name: the known content keeps its chunks.
+    await stopDaemon(home.dir);
+    writeFileSync(join(root, 'lib/greeter.rb'), greeter);
+    writeFileSync(join(root, 'scripts/report_copy.py'), readFileSync(path, 'utf8'));
+    const restored = await index(home.dir, root);
+    assert.deepEqual([restored.counts.added, restored.counts.reused, restored.counts.chunksEmbedded], [2, 2, 0], 'neither file is parsed nor embedded');
+    assert.equal((await search(home.dir, root, 'flamingo')).results[0]?.path, 'lib/greeter.rb', 'its text is searchable again');
+    const copies = (await search(home.dir, root, 'marmoset')).results.map((hit) => hit.path).sort();
+    assert.deepEqual(copies, ['scripts/report_builder.py', 'scripts/report_copy.py']);
+    await stopDaemon(home.dir);
+    unlinkSync(join(root, 'lib/greeter.rb'));
+    unlinkSync(join(root, 'scripts/report_copy.py'));
+    await index(home.dir, root);
     // lib/secret.rb is the other Ruby file, indexed only when its permissions cannot stop us.
     assert.equal((await status(home.dir, root)).languages.ruby ?? 0, PERMISSIONS_APPLY ? 0 : 1);
   });

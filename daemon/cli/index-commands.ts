@@ -62,7 +62,7 @@ export function formatIndexResult(result: IndexResult): string {
   const lines = [
     `indexed ${result.root} in ${(result.tookMs / 1000).toFixed(1)} s${result.waited ? ' (after waiting for a running pass)' : ''}`,
     `  files: ${c.files} listed, ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.skipped} skipped, ${c.errors} errors`,
-    `  chunks: ${result.chunks} in the index, ${c.chunksEmbedded} embedded now`,
+    `  chunks: ${result.chunks} in the index, ${c.chunksEmbedded} embedded now${c.reused > 0 ? `; ${c.reused} files reused known content` : ''}`,
   ];
   if (result.problems.length > 0) {
     lines.push(`  skipped or failed${result.problems.length < c.skipped + c.errors ? ` (first ${result.problems.length})` : ''}:`);

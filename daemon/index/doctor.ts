@@ -115,7 +115,7 @@ export async function indexCheck(root: string, stored: Map<string, FileRecord>, 
     return { name: 'index', status: 'warning', detail: 'not indexed yet', fix: 'run ccc index (or search once: the first search indexes)' };
   }
   const languages = new Map<string, number>();
-  for (const record of stored.values()) languages.set(record.language, (languages.get(record.language) ?? 0) + record.chunkIds.length);
+  for (const record of stored.values()) languages.set(record.language, (languages.get(record.language) ?? 0) + record.chunkCount);
   const perLanguage = [...languages].sort((a, b) => b[1] - a[1]).map(([language, n]) => `${language} ${n}`).join(', ');
   const stale = await staleFiles(root, stored);
   const detail = `${stored.size} files, ${chunks} chunks (${perLanguage}), ${(bytes / 1e6).toFixed(1)} MB on disk`;

@@ -10,7 +10,7 @@ import type { Chunk, Chunker, SourceFile } from './chunker';
 import type { Embedder } from './embedder';
 import { textHash, type EmbeddingCache } from './embedding-cache';
 import { loadProjectSettings, type ProjectSettings } from './settings';
-import type { ChunkStore, FileRecord, FileUpdate, StoredChunk } from './store';
+import type { ChunkStore, FileRecord, FileUpdate, RecordLocation, StoredChunk } from './store';
 import type { SearchIndex } from './search-index';
 import { ProjectFilter, readSourceFile, walkFolder, type WalkedFile } from './walker';
 
@@ -68,13 +68,19 @@ interface ChangedFile {
   isNew: boolean;
 }
 
+/** A file whose content the store already holds under some record: it takes that record's chunks. */
+interface KnownFile {
+  file: WalkedFile;
+  hash: string;
+  location: RecordLocation;
+}
+
 export async function runIndexPass(ctx: PassContext, request: PassRequest, progress: ProgressSink): Promise<PassOutcome> {
   const started = Date.now();
   // Read fresh every pass: an edited settings file takes effect without a restart; a bad one throws SettingsError.
   const settings = loadProjectSettings(ctx.root);
   const filter = await ProjectFilter.load(ctx.root, settings);
-  const records = new Map<string, FileRecord>();
-  for (const record of ctx.store.files().values()) records.set(record.path, record);
+  const records = ctx.store.fileRecords();
   const listing = request.paths
     ? await listPaths(ctx.root, request.paths, filter, settings, records)
     : await listProject(filter, settings, records);
@@ -146,7 +152,7 @@ function toRelative(root: string, given: string): string | null {
 }
 
 function zeroCounts(): IndexCounts {
-  return { files: 0, added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, errors: 0, chunksEmbedded: 0 };
+  return { files: 0, added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, errors: 0, reused: 0, chunksEmbedded: 0 };
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -159,9 +165,10 @@ class Pass {
   readonly problems: FileProblem[] = [];
   private changed: ChangedFile[] = [];
   private changedBytes = 0;
-  /** Updates that need no chunking: deletions and files whose content is the same under a new mtime. */
+  /** Deletions: they need no chunking. */
   private plain: FileUpdate[] = [];
-  private touched: FileRecord[] = [];
+  /** Files whose content is known: the same under a new mtime, a copy, or a file restored. */
+  private known: KnownFile[] = [];
   /** The batch being embedded and saved while the next one is read and chunked. */
   private landing: Promise<void> = Promise.resolve();
   private done = 0;
@@ -221,12 +228,20 @@ class Pass {
       return;
     }
     const hash = textHash(read.text);
-    if (previous && previous.hash === hash) {
-      this.touched.push({ ...previous, mtimeMs: file.mtimeMs, size: file.size });
+    const language = languageForPath(file.path, this.settings.languageOverrides);
+    const own = previous?.hash === hash ? this.ctx.store.locationOf(file.path) : undefined;
+    if (own) {
+      this.known.push({ file, hash, location: own });
       this.counts.unchanged++;
       return;
     }
-    const language = languageForPath(file.path, this.settings.languageOverrides);
+    const location = this.force ? undefined : this.ctx.store.knownContent(hash, language);
+    if (location) {
+      this.known.push({ file, hash, location });
+      this.counts.reused++;
+      this.counts[previous ? 'updated' : 'added']++;
+      return;
+    }
     this.changed.push({ file, text: read.text, hash, language, isNew: !previous });
     this.changedBytes += read.text.length;
   }
@@ -251,40 +266,45 @@ class Pass {
    */
   private async flush(): Promise<void> {
     const batch = this.changed;
-    const plain = [...this.plain, ...this.touchUpdates()];
+    const plain = this.plain;
+    const known = this.known;
     this.changed = [];
     this.changedBytes = 0;
     this.plain = [];
-    this.touched = [];
+    this.known = [];
     const chunked = this.chunkFiles(batch);
     const previous = this.landing;
     this.landing = (async () => {
       const chunks = await chunked;
       await previous;
       this.stopIfAsked();
-      await this.land([...plain, ...(await this.embed(batch, chunks))]);
+      await this.land([...plain, ...(await this.knownUpdates(known)), ...(await this.embed(batch, chunks))]);
     })();
     // Awaited by the next flush or at the end of the pass; until then a failure must not count as unhandled.
     this.landing.catch(() => undefined);
     await previous;
   }
 
-  /** Saves the updates (durable when this resolves), then makes them searchable. */
+  /** Saves the updates (durable when this resolves), then makes them searchable, then lets the store compact. */
   private async land(updates: FileUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.ctx.store.apply(updates);
+    const chunks = await this.ctx.store.apply(updates);
     // The store gives every chunk it saves a new id, so even a touched file is replaced in the search index.
     for (const update of updates) this.ctx.searchIndex.removeFile(update.path);
-    await this.ctx.searchIndex.add(updates.flatMap((update) => update.chunks));
+    await this.ctx.searchIndex.add(chunks);
+    await this.ctx.store.compact();
     await yieldToEventLoop();
   }
 
-  /** A file whose content did not change keeps its chunks; only its (mtime, size) are new. */
-  private touchUpdates(): FileUpdate[] {
-    return this.touched.map((record) => {
-      const chunks = record.chunkIds.map((id) => this.ctx.store.getChunk(id)).filter((chunk) => chunk !== undefined);
-      return { path: record.path, record: { ...record }, chunks: chunks.map((chunk) => ({ ...chunk })) };
-    });
+  /** Files whose content is known take the chunks (texts and vectors) of the record that holds it; only their record is new. */
+  private async knownUpdates(known: KnownFile[]): Promise<FileUpdate[]> {
+    const updates: FileUpdate[] = [];
+    for (const { file, hash, location } of known) {
+      const { record, chunks } = await this.ctx.store.readChunks(location);
+      const moved = chunks.map((chunk) => ({ ...chunk, path: file.path }));
+      updates.push({ path: file.path, record: { ...record, path: file.path, mtimeMs: file.mtimeMs, size: file.size, hash }, chunks: moved });
+    }
+    return updates;
   }
 
   private async embed(batch: ChangedFile[], chunked: (Chunk[] | null)[]): Promise<FileUpdate[]> {
@@ -298,7 +318,6 @@ class Pass {
       const path = changed.file.path;
       const stored: StoredChunk[] = chunks.map((chunk, i) => ({
         ...chunk,
-        id: '', // assigned by the store
         hash: hashes[fileIndex][i],
         vector: vectors.get(hashes[fileIndex][i])!,
       }));
@@ -308,7 +327,7 @@ class Pass {
         size: changed.file.size,
         hash: changed.hash,
         language: changed.language,
-        chunkIds: stored.map((chunk) => chunk.id),
+        chunkCount: stored.length,
       };
       updates.push({ path, record, chunks: stored });
       if (changed.isNew) this.counts.added++;
@@ -373,6 +392,6 @@ class Pass {
 export function summary(counts: IndexCounts): string {
   return (
     `${counts.files} files: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ` +
-    `${counts.deleted} deleted, ${counts.skipped} skipped, ${counts.errors} errors; ${counts.chunksEmbedded} chunks embedded`
+    `${counts.deleted} deleted, ${counts.skipped} skipped, ${counts.errors} errors; ${counts.reused} reused, ${counts.chunksEmbedded} chunks embedded`
   );
 }

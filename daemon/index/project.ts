@@ -87,6 +87,8 @@ export class Project {
   private filter: ProjectFilter | null = null;
   private watcher: ProjectWatcher | null = null;
   private closing = false;
+  /** The keyword snapshot being written, if any: one at a time. */
+  private snapshotting: Promise<void> | null = null;
 
   constructor(private readonly options: ProjectOptions) {}
 
@@ -106,16 +108,18 @@ export class Project {
     return {
       root: this.root,
       state: this.state,
-      files: this.loaded?.store.files().size ?? 0,
+      files: this.loaded?.store.fileCount ?? 0,
       chunks: this.loaded?.store.chunkCount ?? 0,
+      memoryBytes: this.loaded?.searchIndex.memoryBytes() ?? 0,
+      indexBytes: this.loaded?.store.sizeOnDisk() ?? 0,
     };
   }
 
   async status(): Promise<ProjectStatus> {
     const { store, engine } = await this.load();
     const languages: Record<string, number> = {};
-    for (const record of store.files().values()) {
-      languages[record.language] = (languages[record.language] ?? 0) + record.chunkIds.length;
+    for (const record of store.fileRecords().values()) {
+      languages[record.language] = (languages[record.language] ?? 0) + record.chunkCount;
     }
     return {
       ...this.summary(),
@@ -136,7 +140,7 @@ export class Project {
    */
   async storedFiles(): Promise<{ files: Map<string, FileRecord>; chunks: number; bytes: number; indexing: boolean }> {
     const { store } = await this.load();
-    return { files: new Map(store.files()), chunks: store.chunkCount, bytes: store.sizeOnDisk(), indexing: this.running !== null || this.pending !== null };
+    return { files: store.fileRecords(), chunks: store.chunkCount, bytes: store.sizeOnDisk(), indexing: this.running !== null || this.pending !== null };
   }
 
   /** Runs a pass, or joins the one queued behind the running pass (then `waited` is true). */
@@ -191,6 +195,7 @@ export class Project {
     this.closing = true;
     await this.watcher?.close();
     this.watcher = null;
+    await this.snapshotting;
     const loaded = await this.loading?.catch(() => null);
     await loaded?.store.close();
   }
@@ -220,9 +225,10 @@ export class Project {
     const engine = await this.options.engine();
     const model = { modelId: engine.embedder.modelId, dimension: engine.embedder.dimension };
     const store = await ChunkStore.open(this.indexDir(), model, this.options.log);
-    const searchIndex = await buildSearchIndex(store, model, this.options.log);
-    this.loaded = { engine, store, searchIndex };
-    this.options.log.info(`project ${this.root}: loaded ${store.files().size} files, ${store.chunkCount} chunks`);
+    const { searchIndex, warmed } = await buildSearchIndex(store, model, this.options.log);
+    const loaded = (this.loaded = { engine, store, searchIndex });
+    void warmed.then(() => this.saveSnapshotIfDue(loaded));
+    this.options.log.info(`project ${this.root}: loaded ${store.fileCount} files, ${store.chunkCount} chunks`);
     this.setState(store.lastIndexedAt === null ? 'notIndexed' : 'ready');
     if (store.rebuiltReason) this.options.log.warn(`project ${this.root}: index dropped (${store.rebuiltReason}); running a full pass`);
     if (store.rebuiltReason || store.lastIndexedAt !== null) setImmediate(() => void this.catchUp());
@@ -286,12 +292,28 @@ export class Project {
       this.options.log[level](`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
       if (added + updated + deleted >= FULL_GC_AFTER_FILES) this.options.log.info(`full GC after the pass took ${fullGc()} ms`);
       void this.startWatcher();
+      this.saveSnapshotIfDue(loaded);
       return result;
     } catch (error) {
       this.progress = undefined;
       this.setState('error', oneLine(error));
       throw error;
     }
+  }
+
+  /**
+   * Writes the keyword index's snapshot when much changed since the last one, in the background: the next start then
+   * loads it instead of tokenising every chunk. A failure costs only that time, so it is logged, not raised.
+   */
+  private saveSnapshotIfDue(loaded: Loaded): void {
+    if (this.snapshotting || this.closing || !loaded.searchIndex.snapshotDue) return;
+    const started = Date.now();
+    this.snapshotting = loaded.searchIndex
+      .keywordSnapshot()
+      .then((bytes) => loaded.store.writeSidecar('keywords.bin', bytes))
+      .then(() => this.options.log.info(`project ${this.root}: keyword snapshot saved in ${Date.now() - started} ms`))
+      .catch((error) => this.options.log.warn(`project ${this.root}: could not save the keyword snapshot: ${oneLine(error)}`))
+      .finally(() => (this.snapshotting = null));
   }
 
   private async startWatcher(): Promise<void> {
@@ -324,12 +346,11 @@ export class Project {
     }
     const rel = relative(this.root, isAbsolute(path) ? path : join(this.root, path)).split(sep).join('/');
     const label = `${rel}:${startLine}-${endLine}`;
-    const record = loaded.store.files().get(rel);
-    const overlapping = (record?.chunkIds ?? [])
-      .map((id) => loaded.store.getChunk(id))
-      .filter((chunk) => chunk !== undefined && chunk.startLine <= endLine! && chunk.endLine >= startLine!);
+    const location = loaded.store.locationOf(rel);
+    const stored = location ? (await loaded.store.readChunks(location)).chunks : [];
+    const overlapping = stored.filter((chunk) => chunk.startLine <= endLine! && chunk.endLine >= startLine!);
     if (overlapping.length > 0) {
-      const text = overlapping.map((chunk) => chunk!.content).join('\n').slice(0, MAX_QUERY_BYTES);
+      const text = overlapping.map((chunk) => chunk.content).join('\n').slice(0, MAX_QUERY_BYTES);
       return { text, exclude: { path: rel, startLine: startLine!, endLine: endLine! }, label };
     }
     const text = await readFile(join(this.root, rel), 'utf8').catch(() => {
@@ -364,17 +385,23 @@ function newPendingPass(): PendingPass {
 }
 
 /**
- * The search index of a loaded store. Vectors are searchable at once; the keyword index fills in the background
- * (`SearchIndex.warming`, reported as `indexing`), so a large project answers its first search in a moment.
+ * The search index of a loaded store. Vectors and filters are searchable once the chunks are placed; the keyword index
+ * fills in the background (`SearchIndex.warming`, reported as `indexing`) from its snapshot, tokenising only the chunks
+ * the snapshot lacks, so a large project answers its first search in a moment.
  */
-async function buildSearchIndex(store: ChunkStore, model: { modelId: string; dimension: number }, log: Logger): Promise<SearchIndex> {
-  const searchIndex = await SearchIndex.create(model.dimension, fusionWeightsFor(model.modelId));
+async function buildSearchIndex(
+  store: ChunkStore, model: { modelId: string; dimension: number }, log: Logger,
+): Promise<{ searchIndex: SearchIndex; warmed: Promise<void> }> {
+  const searchIndex = await SearchIndex.create(model.dimension, store, fusionWeightsFor(model.modelId));
   const started = Date.now();
-  searchIndex
-    .add([...store.chunks()])
-    .then(() => log.info(`keyword index of ${searchIndex.count} chunks built in ${((Date.now() - started) / 1000).toFixed(1)} s`))
+  await store.loadChunks(false, (chunks) => void searchIndex.place(chunks));
+  log.info(`${searchIndex.count} chunks placed in ${Date.now() - started} ms`);
+  const snapshot = await store.readSidecar('keywords.bin');
+  const warmed = searchIndex
+    .warmKeywords(snapshot, (message) => log.warn(message))
+    .then(() => log.info(`keyword index of ${searchIndex.count} chunks ready in ${((Date.now() - started) / 1000).toFixed(1)} s`))
     .catch((error) => log.error(`keyword index build failed: ${oneLine(error)}`));
-  return searchIndex;
+  return { searchIndex, warmed };
 }
 
 function invalid(message: string): ResponseError<void> {

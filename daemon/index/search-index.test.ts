@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { ErrorCodes, type SearchHit, type SearchMode } from '../protocol';
 import { codeTokens } from './code-tokenizer';
 import { SearchIndex, type SearchQuery } from './search-index';
-import type { StoredChunk } from './store';
+import { saveChunks, tempStore } from '../../test/support/stored-chunks';
+import type { ChunkStore, StoredChunk } from './store';
 
 const DIM = 64;
 
@@ -19,10 +20,9 @@ function embed(text: string): Float32Array {
   return v.map((x) => x / norm);
 }
 
-let nextId = 1;
 function chunk(path: string, language: string, startLine: number, symbol: string, content: string): StoredChunk {
   return {
-    id: String(nextId++), path, language, startLine, endLine: startLine + content.split('\n').length - 1, symbol, content,
+    path, language, startLine, endLine: startLine + content.split('\n').length - 1, symbol, content,
     hash: createHash('sha256').update(content).digest('hex'), vector: embed(`${symbol} ${content}`),
   };
 }
@@ -54,9 +54,21 @@ function corpus(): StoredChunk[] {
   return chunks;
 }
 
+let store: ChunkStore;
+
+/** An empty index over a fresh store in a temp folder, which `save` writes to. */
+async function newIndex(): Promise<SearchIndex> {
+  store = await tempStore(DIM);
+  return SearchIndex.create(DIM, store);
+}
+
+function save(chunks: StoredChunk[]) {
+  return saveChunks(store, chunks);
+}
+
 async function built(): Promise<SearchIndex> {
-  const index = await SearchIndex.create(DIM);
-  await index.add(corpus());
+  const index = await newIndex();
+  await index.add(await save(corpus()));
   return index;
 }
 
@@ -163,16 +175,16 @@ test('removeFile drops a file from results; re-adding reuses its slots', async (
   for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
     assert.ok(find(index, query('parseJsonConfig validateConfig', mode, { limit: 100, maxPerFile: 0 })).every((h) => h.path !== 'src/config/parse-config.ts'));
   }
-  await index.add([chunk('src/config/parse-config.ts', 'typescript', 1, 'function parseYamlConfig', 'export function parseYamlConfig(text: string) {}')]);
+  await index.add(await save([chunk('src/config/parse-config.ts', 'typescript', 1, 'function parseYamlConfig', 'export function parseYamlConfig(text: string) {}')]));
   assert.equal(index.count, before - 1);
   assert.equal(find(index, query('parseYamlConfig', 'hybrid'))[0].symbol, 'function parseYamlConfig');
   assert.deepEqual(find(index, query('parseJsonConfig', 'keyword', { paths: ['src/config/**'] })).map((h) => h.symbol), ['function parseYamlConfig']);
 });
 
 test('searches are answered while a large add is building', async () => {
-  const index = await SearchIndex.create(DIM);
+  const index = await newIndex();
   const many = Array.from({ length: 3000 }, (_, i) => chunk(`gen/f${i % 300}.ts`, 'typescript', i, `function gen${i}`, `function gen${i}() { return fetchRecord(${i}); }`));
-  const building = index.add(many);
+  const building = index.add(await save(many));
   let answeredDuring = -1;
   setImmediate(() => {
     answeredDuring = find(index, query('fetchRecord', 'keyword', { maxPerFile: 0, limit: 100 })).length;
@@ -182,8 +194,8 @@ test('searches are answered while a large add is building', async () => {
 });
 
 test('words that are Object.prototype keys are searchable', async () => {
-  const index = await SearchIndex.create(DIM);
-  await index.add([chunk('a.ts', 'typescript', 1, 'class Point', 'class Point {\n  constructor(x) { this.x = x; }\n  toString() { return String(this.x); }\n}')]);
+  const index = await newIndex();
+  await index.add(await save([chunk('a.ts', 'typescript', 1, 'class Point', 'class Point {\n  constructor(x) { this.x = x; }\n  toString() { return String(this.x); }\n}')]));
   for (const mode of ['keyword', 'hybrid'] as const) {
     assert.equal(find(index, query('constructor toString', mode))[0]?.symbol, 'class Point', mode);
     assert.equal(find(index, query('hasOwnProperty', mode)).length, mode === 'keyword' ? 0 : 1);
@@ -191,10 +203,10 @@ test('words that are Object.prototype keys are searchable', async () => {
 });
 
 test('vectors answer at once while the keyword index builds; a file removed meanwhile never shows up', async () => {
-  const index = await SearchIndex.create(DIM);
+  const index = await newIndex();
   const many = Array.from({ length: 3000 }, (_, i) => chunk(`warm/f${i % 300}.ts`, 'typescript', i, `function warm${i}`, `function warm${i}() { return loadRecord${i}(); }`));
   const last = many[many.length - 1];
-  const building = index.add(many);
+  const building = index.add(await save(many));
   assert.equal(index.warming, true);
   assert.equal(index.count, 3000);
   const semantic = find(index, { ...query('', 'semantic'), vector: last.vector });
@@ -212,32 +224,32 @@ test('vectors answer at once while the keyword index builds; a file removed mean
 });
 
 test('keyword scores are BM25 with term frequency and length normalisation', async () => {
-  const index = await SearchIndex.create(DIM);
+  const index = await newIndex();
   const filler = 'const a = b + c; let d = e * f; const g = h - i;';
-  await index.add([
+  await index.add(await save([
     chunk('once.ts', 'typescript', 1, 'function one', `function one() { retryBackoff(); ${filler} }`),
     chunk('thrice.ts', 'typescript', 1, 'function two', `function two() { retryBackoff(); retryBackoff(); retryBackoff(); ${filler} }`),
     chunk('long.ts', 'typescript', 1, 'function three', `function three() { retryBackoff(); ${filler.repeat(20)} }`),
-  ]);
+  ]));
   assert.deepEqual(find(index, query('retryBackoff', 'keyword', { maxPerFile: 0 })).map((h) => h.path), ['thrice.ts', 'once.ts', 'long.ts']);
 });
 
 test('removed chunks never score again, also after the postings are compacted', async () => {
-  const index = await SearchIndex.create(DIM);
+  const index = await newIndex();
   const many = Array.from({ length: 9000 }, (_, i) => chunk(`gone/f${i}.ts`, 'typescript', 1, `function gone${i}`, `function gone${i}() { return sharedWord(${i}); }`));
-  await index.add(many);
-  await index.add([chunk('kept.ts', 'typescript', 1, 'function kept', 'function kept() { return sharedWord(1); }')]);
+  await index.add(await save(many));
+  await index.add(await save([chunk('kept.ts', 'typescript', 1, 'function kept', 'function kept() { return sharedWord(1); }')]));
   for (let i = 0; i < 9000; i++) index.removeFile(`gone/f${i}.ts`);
   assert.deepEqual(find(index, query('sharedWord', 'keyword', { limit: 100, maxPerFile: 0 })).map((h) => h.path), ['kept.ts']);
-  await index.add([chunk('new.ts', 'typescript', 1, 'function fresh', 'function fresh() { return sharedWord(2) + sharedWord(3); }')]);
+  await index.add(await save([chunk('new.ts', 'typescript', 1, 'function fresh', 'function fresh() { return sharedWord(2) + sharedWord(3); }')]));
   assert.deepEqual(find(index, query('sharedWord', 'keyword', { limit: 100, maxPerFile: 0 })).map((h) => h.path), ['new.ts', 'kept.ts']);
 });
 
 /** A small project where tests and a changelog mention an API far more often than its definition does. */
 async function crowded(): Promise<SearchIndex> {
-  const index = await SearchIndex.create(DIM);
+  const index = await newIndex();
   const mentions = Array.from({ length: 6 }, (_, i) => `  it('sends ${i}', () => { res.sendReport(${i}); res.sendReport(${i}); })`).join('\n');
-  await index.add([
+  await index.add(await save([
     chunk('lib/report.js', 'javascript', 1, '', "'use strict';\nvar fs = require('fs');\nvar path = require('path');"),
     chunk('lib/report.js', 'javascript', 5, 'function res.sendReport',
       '/**\n * Send a report.\n */\nres.sendReport = function sendReport(report) {\n  var body = format(report);\n  this.end(body);\n};'),
@@ -245,7 +257,7 @@ async function crowded(): Promise<SearchIndex> {
     chunk('test/res.sendReport.js', 'javascript', 1, '', `describe('res.sendReport', () => {\n${mentions}\n});`),
     chunk('test/res.sendReport.js', 'javascript', 20, '', `describe('res.sendReport again', () => {\n${mentions}\n});`),
     chunk('History.md', 'markdown', 1, '4.0.0', '4.0.0\n=====\n  * res.sendReport: faster\n  * res.sendReport: fix res.sendReport with empty report'),
-  ]);
+  ]));
   return index;
 }
 

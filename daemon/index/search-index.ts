@@ -1,22 +1,23 @@
 // The in-memory search engine of one project, built from its store: BM25 over content, symbol and path (code-aware tokens,
-// `keyword-index.ts`), Orama for the language / folder / extension filters; the vectors live in one Float32Array that
-// is scanned directly. Orama's own vector search keeps two number[] copies of every vector and scans them in ~JS
-// objects: a contiguous Float32Array halves the memory and is several times faster at 100k × 100-d (see the bench).
+// `keyword-index.ts`), int8 vectors with an approximate index above a size (`vector-index.ts`), and Orama for the
+// language / kind / folder / extension filters, one Orama document per file (filters are properties of files).
+// Memory holds per chunk only numbers in typed arrays and its symbol: a chunk's text stays in the store's segments and is
+// read by offset (`TextSource`) for the few candidates a search looks at, with a small cache of recent ones.
 import { create, insert, remove, type AnyOrama } from '@orama/orama';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { DEFAULT_MAX_PER_FILE, FILE_KINDS, type FileHit, type FileKind, type SearchHit, type SearchMode } from '../protocol';
+import { DEFAULT_MAX_PER_FILE, type FileHit, type FileKind, type SearchHit, type SearchMode } from '../protocol';
 import { codeTokens } from './code-tokenizer';
 import { definitionMatcher, type DefinitionMatcher } from './definitions';
 import { fileKind } from './file-kind';
 import { BUILTIN_FUSION, FUSION_CANDIDATES, fuse, normaliseKeyword, type FusionWeights, type Scored } from './fusion';
 import { grownArray } from './grown-array';
-import { KeywordIndex, type KeywordHits, type TextFields } from './keyword-index';
+import { KeywordIndex, type KeywordHits } from './keyword-index';
 import { lineTermWeights, matchedWords, matchWindow } from './match-window';
 import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, passesGlobs, type CompiledGlob } from './path-globs';
 import { planQuery, type QueryPlan } from './query-plan';
 import { kindPrior, longQueryFloor, passesFloor, RANKING } from './ranking';
-import type { StoredChunk } from './store';
-import { TopK } from './top-k';
+import type { IndexedChunk, RecordLocation } from './store';
+import { VectorIndex, type AllowedSlots } from './vector-index';
 
 export interface SearchQuery {
   text: string;
@@ -49,10 +50,15 @@ export interface SearchOutcome {
   weakHits: number;
 }
 
+/** Reads a chunk's text from where the store keeps it; null when it is gone (the file was re-indexed meanwhile). */
+export interface TextSource {
+  readText(location: RecordLocation, textOffset: number, textBytes: number): string | null;
+}
+
 /** A candidate with its evidence, after the priors. */
 interface Judged {
   slot: number;
-  chunk: StoredChunk;
+  file: FileEntry;
   kind: FileKind;
   score: number;
   /** Share of the fused score that came from keywords. */
@@ -61,10 +67,19 @@ interface Judged {
   weak: boolean;
 }
 
+/** What the index knows of one file; its chunks are slots. */
+interface FileEntry {
+  path: string;
+  language: string;
+  kind: FileKind;
+  location: RecordLocation;
+  slots: number[];
+}
+
 /** In a `files` search, a file's score is its best chunk's plus this share of each of its next two: breadth breaks ties. */
 const FILE_MORE_SHARE = 0.1;
 
-/** Orama holds only the filter fields: its own full-text index keeps no term frequencies and costs a radix tree per field. */
+/** Orama holds only the filter fields, one document per file: its own full-text index keeps no term frequencies. */
 const schema = {
   language: 'enum',
   kind: 'enum',
@@ -72,48 +87,59 @@ const schema = {
   folders: 'enum[]',
 } as const;
 
-/** Longest stretch of inserts between yields to the event loop, so searches are answered while an index builds. */
+/** Longest stretch of keyword inserts between yields to the event loop, so searches are answered while an index builds. */
 const ADD_SLICE_MS = 10;
 /** Filter sets kept for repeated queries (a panel re-running one filter while typing). */
 const FILTER_CACHE_SIZE = 16;
-
-/** Which chunks a search's filters let through: a mask by slot for keyword scoring, and the slots for the vector scan. */
-interface Allowed {
-  mask: Uint8Array;
-  slots: Int32Array;
-}
+/** A keyword snapshot is rewritten once this many chunks, or this share of them, changed since the last one. */
+const SNAPSHOT_MIN_CHANGES = 2000;
+const SNAPSHOT_CHANGED_SHARE = 0.05;
+/** Texts of recently shown or judged chunks kept in memory. */
+const TEXT_CACHE_SIZE = 1024;
 
 export class SearchIndex {
-  /** Chunk per slot; a slot is also the Orama document id. Freed slots are reused. */
-  private readonly slots: (StoredChunk | undefined)[] = [];
+  /** File number per slot, -1 for a free slot. Freed slots are reused. */
+  private fileOfSlot = new Int32Array(1024).fill(-1);
+  private startLines = new Int32Array(1024);
+  private endLines = new Int32Array(1024);
+  private textOffsets = new Uint32Array(1024);
+  private textBytes = new Uint32Array(1024);
+  /** The store's chunk id per slot: the key that ties a persisted snapshot to slots. */
+  private chunkIds = new Uint32Array(1024);
+  private readonly symbols: string[] = [];
+  private slotCount = 0;
   private readonly freeSlots: number[] = [];
-  private readonly slotsByFile = new Map<string, number[]>();
-  /** Slots whose chunk is in Orama and the keyword index too; the others are still queued by a running `add`. */
-  private inOrama: Uint8Array = new Uint8Array(1024);
-  /** Orama internal id → slot. */
-  private slotByInternal = new Int32Array(1024);
-  private vectors: Float32Array;
-  /** Index into FILE_KINDS per slot, from the chunk's path (`file-kind.ts`). */
-  private kindOfSlot: Uint8Array = new Uint8Array(1024);
+  /** Slots whose text is in the keyword index; the others are still queued. */
+  private inKeywords = new Uint8Array(1024);
+  private readonly files: (FileEntry | undefined)[] = [];
+  private readonly fileByPath = new Map<string, number>();
+  private readonly freeFiles: number[] = [];
+  /** Orama internal id → file number. */
+  private fileByInternal = new Int32Array(1024);
   private live = 0;
   private pending = 0;
-  private readonly keyword = new KeywordIndex();
+  private keyword = new KeywordIndex();
+  private readonly vectors: VectorIndex;
   /** Filter sets by filter key; emptied whenever the indexed chunks change. */
-  private readonly allowedCache = new Map<string, Allowed>();
+  private readonly allowedCache = new Map<string, AllowedSlots>();
+  private readonly textCache = new Map<number, string>();
+  /** Chunks put into or taken out of the keyword index since its last snapshot. */
+  private changedSinceSnapshot = 0;
 
   private constructor(
     private readonly db: AnyOrama,
-    private readonly dimension: number,
+    dimension: number,
     private readonly fusion: FusionWeights,
+    private readonly source: TextSource,
   ) {
-    this.vectors = new Float32Array(1024 * dimension);
+    this.vectors = new VectorIndex(dimension);
   }
 
   /** `fusion`: how hybrid search weighs the two sides, which depends on the model (`fusionWeightsFor`). */
-  static async create(dimension: number, fusion: FusionWeights = BUILTIN_FUSION): Promise<SearchIndex> {
+  static async create(dimension: number, source: TextSource, fusion: FusionWeights = BUILTIN_FUSION): Promise<SearchIndex> {
     // The sorter is off: Orama's default sortable fields make every insert O(N).
     const db = create({ schema, sort: { enabled: false } }) as AnyOrama;
-    return new SearchIndex(db, dimension, fusion);
+    return new SearchIndex(db, dimension, fusion, source);
   }
 
   /** Chunks in the index. */
@@ -121,54 +147,93 @@ export class SearchIndex {
     return this.live;
   }
 
-  /** True while an `add` is still putting chunks into the keyword index: vector search already sees them, keyword search not yet. */
+  /** True while chunks are still being put into the keyword index: vector search already sees them, keyword search not yet. */
   get warming(): boolean {
     return this.pending > 0;
   }
 
+  /** Bytes held by the index's arrays (an estimate for the strings and Orama). */
+  memoryBytes(): number {
+    const columns = this.fileOfSlot.byteLength * 6 + this.inKeywords.byteLength;
+    const symbols = this.symbols.reduce((sum, symbol) => sum + 16 + (symbol?.length ?? 0), 0);
+    return columns + symbols + this.files.length * 200 + this.vectors.memoryBytes() + this.keyword.memoryBytes();
+  }
+
   /**
-   * Adds chunks. Their vectors are searchable at once; their text goes into Orama in batches, yielding between them,
-   * so searches are answered (keyword side partial, see `warming`) while a large index builds.
+   * Adds chunks. Their vectors are searchable at once; their text goes into the keyword index in time slices, yielding
+   * between them, so searches are answered (keyword side partial, see `warming`) while a large index builds.
    */
-  async add(chunks: StoredChunk[]): Promise<void> {
-    const placed = chunks.map((chunk) => this.place(chunk));
-    this.pending += placed.length;
+  async add(chunks: IndexedChunk[]): Promise<void> {
+    const placed = this.place(chunks);
+    await this.indexText(placed, chunks.map((chunk) => chunk.content));
+  }
+
+  /** Makes chunks searchable by vector and filters; their text is indexed later by `add`'s second half or `warmKeywords`. */
+  place(chunks: IndexedChunk[]): number[] {
     this.allowedCache.clear();
-    let done = 0;
-    try {
-      while (done < placed.length) {
-        // Sliced by time, not count: an insert's cost varies with the text, and searches wait for every slice.
-        const sliceEnd = performance.now() + ADD_SLICE_MS;
-        const start = done;
-        while (done < placed.length && performance.now() < sliceEnd) {
-          this.insertText(placed[done], chunks[done]);
-          done++;
-        }
-        this.pending -= done - start;
-        this.allowedCache.clear();
-        if (done < placed.length) await yieldToLoop();
+    return chunks.map((chunk) => this.placeOne(chunk));
+  }
+
+  /**
+   * Fills the keyword index of chunks `place`d without text: from a persisted snapshot where it holds them (by chunk id),
+   * the rest by reading and tokenising their text. In slices, like `add`.
+   */
+  async warmKeywords(snapshot: Buffer | null, log: (message: string) => void): Promise<void> {
+    if (snapshot) {
+      try {
+        const slotById = new Map<number, number>();
+        for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0) slotById.set(this.chunkIds[slot], slot);
+        this.keyword = KeywordIndex.fromBytes(snapshot, (id) => slotById.get(id) ?? -1);
+        for (const slot of slotById.values()) if (this.keyword.holds(slot)) this.inKeywords[slot] = 1;
+      } catch (error) {
+        log(`the keyword snapshot is unusable, tokenising every chunk instead: ${(error as Error).message}`);
+        this.keyword = new KeywordIndex();
       }
-    } finally {
-      this.pending -= placed.length - done;
     }
+    const missing: number[] = [];
+    for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && !this.inKeywords[slot]) missing.push(slot);
+    await this.indexText(missing, []);
+  }
+
+  /** True once enough has changed since the last snapshot that the next start would spend real time tokenising. */
+  get snapshotDue(): boolean {
+    return this.changedSinceSnapshot > Math.max(SNAPSHOT_MIN_CHANGES, this.live * SNAPSHOT_CHANGED_SHARE);
+  }
+
+  /** The keyword index as bytes (after merging its recent part), for a snapshot the next start loads instead of tokenising. */
+  async keywordSnapshot(): Promise<Buffer[]> {
+    const changed = this.changedSinceSnapshot;
+    await this.keyword.freeze();
+    const bytes = this.keyword.toBytes();
+    this.changedSinceSnapshot -= changed;
+    return bytes;
   }
 
   /** Removes every chunk of the file. */
   removeFile(path: string): void {
-    const slots = this.slotsByFile.get(path);
-    if (!slots) return;
-    for (const slot of slots) {
-      const chunk = this.slots[slot];
-      if (this.inOrama[slot] && chunk) {
-        remove(this.db, String(slot));
-        this.keyword.remove(slot, textOf(chunk));
+    const fileNo = this.fileByPath.get(path);
+    if (fileNo === undefined) return;
+    const file = this.files[fileNo]!;
+    for (const slot of file.slots) {
+      if (this.inKeywords[slot]) {
+        const text = this.text(slot);
+        // A text that cannot be read any more leaves its document frequencies a little high until the next rebuild.
+        if (text !== null) this.keyword.remove(slot, { content: text, symbol: this.symbols[slot], path });
+        else this.keyword.remove(slot, { content: '', symbol: this.symbols[slot], path });
       }
-      this.inOrama[slot] = 0;
-      this.slots[slot] = undefined;
+      if (this.inKeywords[slot]) this.changedSinceSnapshot++;
+      this.inKeywords[slot] = 0;
+      this.fileOfSlot[slot] = -1;
+      this.symbols[slot] = '';
+      this.vectors.delete(slot);
+      this.textCache.delete(slot);
       this.freeSlots.push(slot);
       this.live--;
     }
-    this.slotsByFile.delete(path);
+    remove(this.db, String(fileNo));
+    this.files[fileNo] = undefined;
+    this.fileByPath.delete(path);
+    this.freeFiles.push(fileNo);
     this.allowedCache.clear();
   }
 
@@ -181,11 +246,12 @@ export class SearchIndex {
     const wanted = Math.max(FUSION_CANDIDATES, (query.offset + query.limit) * 2);
     const noKeyword = query.mode === 'semantic' || (allowed && allowed.slots.length === 0) || plan.terms.length === 0;
     const keyword: KeywordHits = noKeyword ? { hits: [], total: 0 } : this.keyword.search(plan.terms, wanted, allowed?.mask);
-    const vector = query.mode === 'keyword' || !query.vector ? [] : this.vectorSearch(query.vector, allowed, wanted);
-    const cosines = query.vector && query.mode !== 'keyword' ? this.withMissingCosines(vector, keyword.hits, query.vector) : [];
+    const q = query.vector ? normalised(query.vector) : null;
+    const vector = query.mode === 'keyword' || !q ? [] : this.vectors.search(q, wanted, allowed);
+    const cosines = q && query.mode !== 'keyword' ? this.withMissingCosines(vector, keyword.hits, q) : [];
     let ranked: Scored[];
     if (query.mode === 'semantic') ranked = vector;
-    else if (query.mode === 'keyword' || !query.vector) ranked = normaliseKeyword(keyword.hits);
+    else if (query.mode === 'keyword' || !q) ranked = normaliseKeyword(keyword.hits);
     else ranked = fuse(keyword.hits, cosines, this.fusion);
     const judged = this.judge(ranked, query, plan, keyword, cosines, askedKinds(plan, globs, query.kinds ?? []));
     return this.page(judged, query, plan);
@@ -203,18 +269,19 @@ export class SearchIndex {
     const longFloor = plan.long ? longQueryFloor(this.keyword.rarestIdf()) : null;
     const judged: Judged[] = [];
     for (const { slot, score } of ranked) {
-      const chunk = this.slots[slot];
-      if (!chunk) continue;
-      if (exclude && chunk.path === exclude.path && chunk.startLine <= exclude.endLine && chunk.endLine >= exclude.startLine) continue;
-      const kind = FILE_KINDS[this.kindOfSlot[slot]];
-      const definition = plan.names.length > 0 && matcher.defines(chunk.symbol, chunk.content);
+      const fileNo = this.fileOfSlot[slot];
+      if (fileNo < 0) continue;
+      const file = this.files[fileNo]!;
+      if (exclude && file.path === exclude.path && this.startLines[slot] <= exclude.endLine && this.endLines[slot] >= exclude.startLine) continue;
+      const kind = file.kind;
+      const definition = plan.names.length > 0 && matcher.defines(this.symbols[slot], this.text(slot) ?? '');
       // Mentions are what a search for tests or docs of a name wants ("tests for res.redirect"): no mention prior there.
       const mentionOnly = plan.names.length > 0 && !definition && !(kind !== 'code' && asked.has(kind));
       const prior = kindPrior(kind, asked) * (mentionOnly ? RANKING.mentionPrior : 1);
       const evidence = { matched: matched.get(slot) ?? 0, total: keyword.total, cosine: cosine.get(slot) ?? null };
       const weak = !passesFloor(query.mode, evidence, longFloor, this.fusion.minCosine);
       const keywordShare = this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine);
-      judged.push({ slot, chunk, kind, score: score * prior, keywordShare, definition, weak });
+      judged.push({ slot, file, kind, score: score * prior, keywordShare, definition, weak });
     }
     return judged.sort((a, b) => b.score - a.score);
   }
@@ -228,50 +295,107 @@ export class SearchIndex {
     return k + v > 0 ? k / (k + v) : 0;
   }
 
-  /** Gives the chunk a slot and its vector a place in the scan; its text is indexed by `insertText`. */
-  private place(chunk: StoredChunk): number {
-    if (chunk.vector.length !== this.dimension) {
-      throw new Error(`chunk ${chunk.path}:${chunk.startLine} has a ${chunk.vector.length}-d vector, the index expects ${this.dimension}`);
+  /** A chunk's text: from the cache, else read from the store (and cached). */
+  private text(slot: number): string | null {
+    const cached = this.textCache.get(slot);
+    if (cached !== undefined) {
+      // Re-inserted, so the Map's order is least recently used first.
+      this.textCache.delete(slot);
+      this.textCache.set(slot, cached);
+      return cached;
     }
-    const slot = this.freeSlots.pop() ?? this.slots.length;
-    if ((slot + 1) * this.dimension > this.vectors.length) {
-      const bigger = new Float32Array(this.vectors.length * 2);
-      bigger.set(this.vectors);
-      this.vectors = bigger;
-    }
-    this.vectors.set(chunk.vector, slot * this.dimension);
-    this.slots[slot] = chunk;
-    if (slot >= this.kindOfSlot.length) this.kindOfSlot = grownArray(this.kindOfSlot, slot);
-    this.kindOfSlot[slot] = FILE_KINDS.indexOf(fileKind(chunk.path));
-    if (slot >= this.inOrama.length) this.inOrama = grownArray(this.inOrama, slot);
-    this.inOrama[slot] = 0;
-    const fileSlots = this.slotsByFile.get(chunk.path);
-    if (fileSlots) fileSlots.push(slot);
-    else this.slotsByFile.set(chunk.path, [slot]);
+    const file = this.files[this.fileOfSlot[slot]];
+    if (!file) return null;
+    const text = this.source.readText(file.location, this.textOffsets[slot], this.textBytes[slot]);
+    if (text !== null) this.cacheText(slot, text);
+    return text;
+  }
+
+  private cacheText(slot: number, text: string): void {
+    if (this.textCache.size >= TEXT_CACHE_SIZE) this.textCache.delete(this.textCache.keys().next().value!);
+    this.textCache.set(slot, text);
+  }
+
+  /** Gives the chunk a slot, its vector a place in the vector index and its file a filter entry. */
+  private placeOne(chunk: IndexedChunk): number {
+    const slot = this.freeSlots.pop() ?? this.slotCount++;
+    if (slot >= this.fileOfSlot.length) this.growSlots(slot);
+    const fileNo = this.fileFor(chunk);
+    this.fileOfSlot[slot] = fileNo;
+    this.startLines[slot] = chunk.startLine;
+    this.endLines[slot] = chunk.endLine;
+    this.textOffsets[slot] = chunk.textOffset;
+    this.textBytes[slot] = chunk.textBytes;
+    this.chunkIds[slot] = chunk.id;
+    this.symbols[slot] = chunk.symbol;
+    this.inKeywords[slot] = 0;
+    this.vectors.setQuantised(slot, chunk.codes, chunk.codesAt, chunk.scale);
+    this.files[fileNo]!.slots.push(slot);
     this.live++;
     return slot;
   }
 
-  private insertText(slot: number, chunk: StoredChunk): void {
-    // The chunk may have been removed (its file re-indexed) while it waited in the queue.
-    if (this.slots[slot] !== chunk) return;
-    const id = String(slot);
-    this.keyword.add(slot, textOf(chunk));
+  private growSlots(slot: number): void {
+    this.fileOfSlot = grownArray(this.fileOfSlot, slot, -1);
+    this.startLines = grownArray(this.startLines, slot);
+    this.endLines = grownArray(this.endLines, slot);
+    this.textOffsets = grownArray(this.textOffsets, slot);
+    this.textBytes = grownArray(this.textBytes, slot);
+    this.chunkIds = grownArray(this.chunkIds, slot);
+    this.inKeywords = grownArray(this.inKeywords, slot);
+  }
+
+  /** The file number of the chunk's file, added (with its Orama filter document) on its first chunk. */
+  private fileFor(chunk: IndexedChunk): number {
+    const known = this.fileByPath.get(chunk.path);
+    if (known !== undefined) return known;
+    const fileNo = this.freeFiles.pop() ?? this.files.length;
+    this.files[fileNo] = { path: chunk.path, language: chunk.language, kind: fileKind(chunk.path), location: chunk.location, slots: [] };
+    this.fileByPath.set(chunk.path, fileNo);
+    const id = String(fileNo);
     insert(this.db, {
-      id,
-      language: chunk.language,
-      kind: FILE_KINDS[this.kindOfSlot[slot]],
-      ext: extensionOf(chunk.path),
-      folders: ancestorFolders(chunk.path),
+      id, language: chunk.language, kind: this.files[fileNo]!.kind, ext: extensionOf(chunk.path), folders: ancestorFolders(chunk.path),
     });
     const internalId = this.db.internalDocumentIDStore.idToInternalId.get(id) as number;
-    if (internalId >= this.slotByInternal.length) this.slotByInternal = grownArray(this.slotByInternal, internalId);
-    this.inOrama[slot] = 1;
-    this.slotByInternal[internalId] = slot;
+    if (internalId >= this.fileByInternal.length) this.fileByInternal = grownArray(this.fileByInternal, internalId);
+    this.fileByInternal[internalId] = fileNo;
+    return fileNo;
+  }
+
+  /** Puts the slots' texts into the keyword index in time slices; `contents[i]` is slot i's text when in hand. */
+  private async indexText(slots: number[], contents: (string | undefined)[]): Promise<void> {
+    this.pending += slots.length;
+    let done = 0;
+    try {
+      while (done < slots.length) {
+        // Sliced by time, not count: an insert's cost varies with the text, and searches wait for every slice.
+        const sliceEnd = performance.now() + ADD_SLICE_MS;
+        const start = done;
+        while (done < slots.length && performance.now() < sliceEnd) {
+          this.insertText(slots[done], contents[done]);
+          done++;
+        }
+        this.pending -= done - start;
+        if (done < slots.length) await yieldToLoop();
+      }
+    } finally {
+      this.pending -= slots.length - done;
+    }
+  }
+
+  private insertText(slot: number, content: string | undefined): void {
+    // The chunk may have been removed (its file re-indexed) while it waited in the queue.
+    const file = this.files[this.fileOfSlot[slot]];
+    if (!file || this.inKeywords[slot]) return;
+    const text = content ?? this.text(slot);
+    if (text === null) return;
+    this.keyword.add(slot, { content: text, symbol: this.symbols[slot], path: file.path }, this.chunkIds[slot]);
+    this.inKeywords[slot] = 1;
+    this.changedSinceSnapshot++;
   }
 
   /** The chunks the filters let through, or undefined when there are no filters. Cached by filter until the chunks change. */
-  private allowedDocs(languages: string[], paths: string[], kinds: FileKind[]): Allowed | undefined {
+  private allowedDocs(languages: string[], paths: string[], kinds: FileKind[]): AllowedSlots | undefined {
     const globs: CompiledGlob[] = paths.map(compileGlob);
     if (languages.length === 0 && globs.length === 0 && kinds.length === 0) return undefined;
     const key = JSON.stringify([languages, paths, kinds]);
@@ -284,7 +408,7 @@ export class SearchIndex {
     return allowed;
   }
 
-  private computeAllowed(languages: string[], globs: CompiledGlob[], kinds: FileKind[]): Allowed {
+  private computeAllowed(languages: string[], globs: CompiledGlob[], kinds: FileKind[]): AllowedSlots {
     const clauses: object[] = [];
     if (languages.length > 0) clauses.push({ language: { in: languages } });
     if (kinds.length > 0) clauses.push({ kind: { in: kinds } });
@@ -298,71 +422,29 @@ export class SearchIndex {
         })),
       });
     }
-    const candidates: number[] = [];
+    const candidates: FileEntry[] = [];
     if (clauses.length > 0) {
       const ids = this.db.index.searchByWhereClause(this.db.data.index, this.db.tokenizer, { and: clauses }, undefined) as Set<number>;
-      for (const id of ids) candidates.push(this.slotByInternal[id]);
+      for (const id of ids) {
+        const file = this.files[this.fileByInternal[id]];
+        if (file) candidates.push(file);
+      }
     } else {
-      for (let slot = 0; slot < this.slots.length; slot++) if (this.inOrama[slot]) candidates.push(slot);
+      for (const file of this.files) if (file) candidates.push(file);
     }
     const exactGlobs = globs.every((g) => !g.negated && g.exact);
-    const verdicts = new Map<string, boolean>();
     const slots: number[] = [];
-    for (const slot of candidates) {
-      const path = this.slots[slot]?.path;
-      if (path === undefined) continue;
-      let ok = exactGlobs || verdicts.get(path);
-      if (ok === undefined) verdicts.set(path, (ok = passesGlobs(globs, path)));
-      if (ok) slots.push(slot);
-    }
+    for (const file of candidates) if (exactGlobs || passesGlobs(globs, file.path)) slots.push(...file.slots);
     slots.sort((a, b) => a - b);
-    const mask = new Uint8Array(this.slots.length);
+    const mask = new Uint8Array(this.slotCount);
     for (const slot of slots) mask[slot] = 1;
     return { mask, slots: Int32Array.from(slots) };
   }
 
-  private vectorSearch(query: Float32Array, allowed: Allowed | undefined, wanted: number): Scored[] {
-    const q = normalised(query);
-    const top = new TopK(wanted);
-    if (allowed) {
-      for (const slot of allowed.slots) {
-        const score = this.dot(q, slot);
-        if (score > top.floor) top.push(slot, score);
-      }
-    } else {
-      for (let slot = 0; slot < this.slots.length; slot++) {
-        if (this.slots[slot] === undefined) continue;
-        const score = this.dot(q, slot);
-        if (score > top.floor) top.push(slot, score);
-      }
-    }
-    return top.sorted();
-  }
-
-  private dot(q: Float32Array, slot: number): number {
-    const v = this.vectors;
-    const n = q.length;
-    let i = 0;
-    let j = slot * this.dimension;
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let d = 0;
-    for (; i + 3 < n; i += 4, j += 4) {
-      a += q[i] * v[j];
-      b += q[i + 1] * v[j + 1];
-      c += q[i + 2] * v[j + 2];
-      d += q[i + 3] * v[j + 3];
-    }
-    for (; i < n; i++, j++) a += q[i] * v[j];
-    return a + b + c + d;
-  }
-
   /** Keyword hits the vector top-k missed still have a cosine; fusing them with 0 would undervalue them. */
-  private withMissingCosines(vector: Scored[], keyword: Scored[], query: Float32Array): Scored[] {
+  private withMissingCosines(vector: Scored[], keyword: Scored[], q: Float32Array): Scored[] {
     const seen = new Set(vector.map((hit) => hit.slot));
-    const q = normalised(query);
-    const extra = keyword.filter((hit) => !seen.has(hit.slot)).map((hit) => ({ slot: hit.slot, score: this.dot(q, hit.slot) }));
+    const extra = keyword.filter((hit) => !seen.has(hit.slot)).map((hit) => ({ slot: hit.slot, score: this.vectors.score(q, hit.slot) }));
     return [...vector, ...extra];
   }
 
@@ -376,16 +458,35 @@ export class SearchIndex {
     const weights = lineTermWeights(plan, (term) => this.keyword.idf(term));
     const matcher = definitionMatcher(plan.names);
     if (query.files) {
-      const files = rankFiles(shown).slice(query.offset, end).map(({ file, best }) => {
-        const { window } = matchWindow(best.chunk.startLine, best.chunk.content, best.chunk.symbol, weights, matcher);
+      const files = rankFiles(shown, (hit) => this.hitFields(hit)).slice(query.offset, end).map(({ file, best }) => {
+        const { window } = matchWindow(this.startLines[best.slot], this.text(best.slot) ?? '', this.symbols[best.slot], weights, matcher);
         return { ...file, bestLine: window.bestLine };
       });
       return { hits: [], files, noGoodMatch, weakHits };
     }
     const capped = capPerFile(shown, query.maxPerFile, end);
-    const hits = capped.slice(query.offset, end).map((hit) => toSearchHit(hit, plan, weights, matcher));
+    const hits = capped.slice(query.offset, end).map((hit) => toSearchHit(this.hitFields(hit), hit, plan, weights, matcher));
     return { hits, noGoodMatch, weakHits };
   }
+
+  /** What a hit shows of its chunk, its text read now. */
+  private hitFields(hit: Judged): ChunkFields {
+    const { slot, file } = hit;
+    return {
+      path: file.path, language: file.language, startLine: this.startLines[slot], endLine: this.endLines[slot], symbol: this.symbols[slot],
+      content: this.text(slot) ?? '',
+    };
+  }
+}
+
+/** A chunk's fields as a hit shows them. */
+interface ChunkFields {
+  path: string;
+  language: string;
+  startLine: number;
+  endLine: number;
+  symbol: string;
+  content: string;
 }
 
 /**
@@ -413,8 +514,8 @@ function capPerFile(hits: Judged[], maxPerFile: number | undefined, wanted: numb
   const first: Judged[] = [];
   const overflow: Judged[] = [];
   for (const hit of hits) {
-    const n = perFile.get(hit.chunk.path) ?? 0;
-    perFile.set(hit.chunk.path, n + 1);
+    const n = perFile.get(hit.file.path) ?? 0;
+    perFile.set(hit.file.path, n + 1);
     if (n < cap) first.push(hit);
     else if (maxPerFile === undefined) overflow.push(hit);
     if (first.length >= wanted) break;
@@ -423,31 +524,28 @@ function capPerFile(hits: Judged[], maxPerFile: number | undefined, wanted: numb
 }
 
 /** Files scored from their best chunks: the best, plus a small share of the next two; kept in [0, 1]. Best first. */
-function rankFiles(hits: Judged[]): { file: FileHit; best: Judged }[] {
+function rankFiles(hits: Judged[], fields: (hit: Judged) => ChunkFields): { file: FileHit; best: Judged }[] {
   const byFile = new Map<string, Judged[]>();
   for (const hit of hits) {
-    const list = byFile.get(hit.chunk.path);
+    const list = byFile.get(hit.file.path);
     if (list) list.push(hit);
-    else byFile.set(hit.chunk.path, [hit]);
+    else byFile.set(hit.file.path, [hit]);
   }
   const files: { file: FileHit; best: Judged }[] = [];
   for (const [path, list] of byFile) {
     const [best, ...rest] = list;
     const more = rest.slice(0, 2).reduce((sum, hit) => sum + hit.score, 0);
     const score = (best.score + FILE_MORE_SHARE * more) / (1 + 2 * FILE_MORE_SHARE);
+    const { startLine, symbol } = fields(best);
     files.push({
-      file: {
-        path, language: best.chunk.language, kind: best.kind, score, chunks: list.length, bestLine: best.chunk.startLine,
-        symbol: best.chunk.symbol,
-      },
+      file: { path, language: best.file.language, kind: best.kind, score, chunks: list.length, bestLine: startLine, symbol },
       best,
     });
   }
   return files.sort((a, b) => b.file.score - a.file.score);
 }
 
-function toSearchHit(hit: Judged, plan: QueryPlan, weights: Map<string, number>, matcher: DefinitionMatcher): SearchHit {
-  const { chunk } = hit;
+function toSearchHit(chunk: ChunkFields, hit: Judged, plan: QueryPlan, weights: Map<string, number>, matcher: DefinitionMatcher): SearchHit {
   const { window, found } = matchWindow(chunk.startLine, chunk.content, chunk.symbol, weights, matcher);
   const chunkTerms = new Set([...found, ...codeTokens(`${chunk.symbol}\n${chunk.path}`)]);
   const keyword = Math.round(hit.keywordShare * 1000) / 1000;
@@ -457,10 +555,6 @@ function toSearchHit(hit: Judged, plan: QueryPlan, weights: Map<string, number>,
     ...window,
     why: { terms: matchedWords(plan, chunkTerms), keyword, meaning: Math.round((1 - keyword) * 1000) / 1000, definition: hit.definition },
   };
-}
-
-function textOf(chunk: StoredChunk): TextFields {
-  return { content: chunk.content, symbol: chunk.symbol, path: chunk.path };
 }
 
 function normalised(vector: Float32Array): Float32Array {

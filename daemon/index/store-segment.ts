@@ -1,29 +1,62 @@
 // The binary record format of the store's segment files.
-// A segment is a header, then records; each record is `u32 length, u32 crc32, payload` so a torn or corrupt
-// record is detected on replay. Payload: a kind byte, then for an upsert `u32 jsonLength, JSON, contents, vectors`:
-// the JSON holds the file record, each chunk's other fields and each content's UTF-8 byte length; the contents follow
-// as raw UTF-8 (decoding them is much cheaper than unescaping them from JSON), then one Float32 vector per chunk, in
-// the JSON's order. For a delete the payload is the file's path in UTF-8.
+// A segment is a header, then records; each record is `u32 length, u32 crc32, payload` so a torn or corrupt record is
+// detected on replay. An upsert's payload is laid out so that loading reads no chunk text and a chunk's text can be read
+// later by its offset from the record's start (records move whole when a segment is compacted, so the offset holds):
+//   u8 kind, u32 headLength, head JSON (the file record without its chunks), u32 chunkCount,
+//   per chunk: u32 id, u32 startLine, u32 endLine, u32 textBytes, u16 symbolBytes, symbol UTF-8,
+//   per chunk: f32 scale, int8 × dimension (the vector, quantised: x ≈ code × scale),
+//   the chunks' texts as raw UTF-8, one after another.
+// A delete's payload is the kind byte and the file's path in UTF-8.
 import { crc32 } from 'node:zlib';
-import type { FileRecord, StoredChunk } from './store';
+import { quantise } from './quantise';
 
-export const SEGMENT_MAGIC = Buffer.from('CCCSEG02');
-const RECORD_HEAD = 8;
+export const SEGMENT_MAGIC = Buffer.from('CCCSEG03');
+export const RECORD_HEAD = 8;
 const KIND_UPSERT = 1;
 const KIND_DELETE = 2;
+const CHUNK_FIXED = 18;
 
-/** A chunk's fields besides its content and vector; `path` is left out when it is the file's (always, in practice). */
-type ChunkMeta = Omit<StoredChunk, 'vector' | 'content' | 'path'> & { path?: string };
-
-interface UpsertJson {
-  record: FileRecord;
-  chunks: ChunkMeta[];
-  contentBytes: number[];
+/** A file's record: what the index knows about it as a whole. */
+export interface FileRecord {
+  path: string;
+  mtimeMs: number;
+  size: number;
+  /** sha256 (hex) of the file's content. */
+  hash: string;
+  language: string;
+  chunkCount: number;
 }
 
-export type SegmentRecord =
-  | { kind: 'upsert'; record: FileRecord; chunks: StoredChunk[] }
-  | { kind: 'delete'; path: string };
+/** A chunk as it is written: its text and float vector in hand. */
+export interface ChunkToWrite {
+  id: number;
+  startLine: number;
+  endLine: number;
+  symbol: string;
+  content: string;
+  vector: Float32Array;
+}
+
+/** A chunk as it is read back: its text stays in the segment, at `textOffset` from its record's first byte. */
+export interface ChunkMeta {
+  id: number;
+  startLine: number;
+  endLine: number;
+  symbol: string;
+  textOffset: number;
+  textBytes: number;
+}
+
+export interface DecodedUpsert {
+  kind: 'upsert';
+  record: FileRecord;
+  chunks: ChunkMeta[];
+  /** The record's vectors, `dimension` codes per chunk, and one scale per chunk. */
+  codes: Int8Array;
+  scales: Float32Array;
+}
+
+export type SegmentRecord = DecodedUpsert | { kind: 'delete'; path: string };
 
 function frame(payload: Buffer): Buffer {
   const head = Buffer.alloc(RECORD_HEAD);
@@ -32,57 +65,100 @@ function frame(payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-export function encodeUpsert(record: FileRecord, chunks: StoredChunk[], dimension: number): Buffer {
-  const metas: ChunkMeta[] = chunks.map(({ vector: _vector, content: _content, path, ...meta }) => (path === record.path ? meta : { ...meta, path }));
-  const contentBytes = chunks.map((chunk) => Buffer.byteLength(chunk.content));
-  const json = Buffer.from(JSON.stringify({ record, chunks: metas, contentBytes } satisfies UpsertJson));
-  const contentTotal = contentBytes.reduce((sum, n) => sum + n, 0);
-  const payload = Buffer.alloc(5 + json.length + contentTotal + chunks.length * dimension * 4);
-  payload.writeUInt8(KIND_UPSERT, 0);
-  payload.writeUInt32LE(json.length, 1);
-  json.copy(payload, 5);
-  let at = 5 + json.length;
-  for (const chunk of chunks) at += payload.write(chunk.content, at, 'utf8');
+/** The framed record, and where each chunk's text starts relative to the record's first byte. */
+export function encodeUpsert(record: FileRecord, chunks: ChunkToWrite[], dimension: number): { buffer: Buffer; textOffsets: number[]; textBytes: number[] } {
+  const head = Buffer.from(JSON.stringify(record));
+  const symbols = chunks.map((chunk) => Buffer.from(chunk.symbol.slice(0, 2000)));
+  const textBytes = chunks.map((chunk) => Buffer.byteLength(chunk.content));
+  const metaBytes = chunks.reduce((sum, _, i) => sum + CHUNK_FIXED + symbols[i].length, 0);
+  const vectorsAt = 1 + 4 + head.length + 4 + metaBytes;
+  const textsAt = vectorsAt + chunks.length * (4 + dimension);
+  const payload = Buffer.alloc(textsAt + textBytes.reduce((sum, n) => sum + n, 0));
+  let at = payload.writeUInt8(KIND_UPSERT, 0);
+  at = payload.writeUInt32LE(head.length, at);
+  at += head.copy(payload, at);
+  at = payload.writeUInt32LE(chunks.length, at);
+  chunks.forEach((chunk, i) => {
+    at = payload.writeUInt32LE(chunk.id, at);
+    at = payload.writeUInt32LE(chunk.startLine, at);
+    at = payload.writeUInt32LE(chunk.endLine, at);
+    at = payload.writeUInt32LE(textBytes[i], at);
+    at = payload.writeUInt16LE(symbols[i].length, at);
+    at += symbols[i].copy(payload, at);
+  });
+  const codes = new Int8Array(payload.buffer, payload.byteOffset, payload.length);
   for (const chunk of chunks) {
     if (chunk.vector.length !== dimension) {
-      throw new Error(`chunk ${chunk.path}:${chunk.startLine} has a ${chunk.vector.length}-d vector, the index expects ${dimension}`);
+      throw new Error(`chunk at line ${chunk.startLine} has a ${chunk.vector.length}-d vector, the index expects ${dimension}`);
     }
-    Buffer.from(chunk.vector.buffer, chunk.vector.byteOffset, dimension * 4).copy(payload, at);
-    at += dimension * 4;
+    at = payload.writeFloatLE(quantise(chunk.vector, codes, at + 4), at);
+    at += dimension;
   }
-  return frame(payload);
+  const textOffsets: number[] = [];
+  for (const chunk of chunks) {
+    textOffsets.push(RECORD_HEAD + at);
+    at += payload.write(chunk.content, at, 'utf8');
+  }
+  return { buffer: frame(payload), textOffsets, textBytes };
 }
 
 export function encodeDelete(path: string): Buffer {
   return frame(Buffer.concat([Buffer.from([KIND_DELETE]), Buffer.from(path)]));
 }
 
-function decodePayload(payload: Buffer, dimension: number): SegmentRecord {
+export function isDeleteRecord(payload: Buffer): boolean {
+  return payload.readUInt8(0) === KIND_DELETE;
+}
+
+/** The path a record is about, read without decoding the rest. */
+export function recordPath(payload: Buffer): string {
+  const kind = payload.readUInt8(0);
+  if (kind === KIND_DELETE) return payload.toString('utf8', 1);
+  if (kind !== KIND_UPSERT) throw new Error(`unknown record kind ${kind}`);
+  const headLength = payload.readUInt32LE(1);
+  return (JSON.parse(payload.toString('utf8', 5, 5 + headLength)) as FileRecord).path;
+}
+
+export function decodePayload(payload: Buffer, dimension: number): SegmentRecord {
   const kind = payload.readUInt8(0);
   if (kind === KIND_DELETE) return { kind: 'delete', path: payload.toString('utf8', 1) };
   if (kind !== KIND_UPSERT) throw new Error(`unknown record kind ${kind}`);
-  const jsonLength = payload.readUInt32LE(1);
-  const { record, chunks, contentBytes } = JSON.parse(payload.toString('utf8', 5, 5 + jsonLength)) as UpsertJson;
-  let at = 5 + jsonLength;
-  const vectorsAt = at + contentBytes.reduce((sum, n) => sum + n, 0);
-  if (contentBytes.length !== chunks.length || payload.length !== vectorsAt + chunks.length * dimension * 4) {
-    throw new Error('record length does not match its chunks');
+  const headLength = payload.readUInt32LE(1);
+  const record = JSON.parse(payload.toString('utf8', 5, 5 + headLength)) as FileRecord;
+  let at = 5 + headLength;
+  const count = payload.readUInt32LE(at);
+  at += 4;
+  if (count !== record.chunkCount) throw new Error('record length does not match its chunks');
+  const chunks: ChunkMeta[] = [];
+  for (let i = 0; i < count; i++) {
+    const symbolBytes = payload.readUInt16LE(at + 16);
+    chunks.push({
+      id: payload.readUInt32LE(at),
+      startLine: payload.readUInt32LE(at + 4),
+      endLine: payload.readUInt32LE(at + 8),
+      textBytes: payload.readUInt32LE(at + 12),
+      symbol: payload.toString('utf8', at + CHUNK_FIXED, at + CHUNK_FIXED + symbolBytes),
+      textOffset: 0,
+    });
+    at += CHUNK_FIXED + symbolBytes;
   }
-  // One copy of the record's vectors (the payload need not be 4-byte aligned); each chunk gets a view, not its own buffer.
-  const vectors = new Float32Array(chunks.length * dimension);
-  new Uint8Array(vectors.buffer).set(payload.subarray(vectorsAt));
-  const stored = chunks as StoredChunk[];
-  for (let i = 0; i < stored.length; i++) {
-    stored[i].content = payload.toString('utf8', at, (at += contentBytes[i]));
-    stored[i].vector = vectors.subarray(i * dimension, (i + 1) * dimension);
-    // Every chunk of a file shares the record's path string.
-    stored[i].path ??= record.path;
+  const codes = new Int8Array(count * dimension);
+  const scales = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    scales[i] = payload.readFloatLE(at);
+    codes.set(new Int8Array(payload.buffer, payload.byteOffset + at + 4, dimension), i * dimension);
+    at += 4 + dimension;
   }
-  return { kind: 'upsert', record, chunks: stored };
+  for (const chunk of chunks) {
+    chunk.textOffset = RECORD_HEAD + at;
+    at += chunk.textBytes;
+  }
+  if (at !== payload.length) throw new Error('record length does not match its chunks');
+  return { kind: 'upsert', record, chunks, codes, scales };
 }
 
-/** Decodes `data[start, end)`; throws a one-line reason on a bad header, torn record or checksum mismatch. */
-export function* decodeSegment(data: Buffer, end: number, dimension: number): Generator<{ record: SegmentRecord; bytes: number }> {
+/** Each record of `data[start, end)` with its position; throws a one-line reason on a bad header, torn record or checksum mismatch. */
+export function* segmentRecords(data: Buffer, end: number): Generator<{ payload: Buffer; offset: number; bytes: number }> {
   if (end < SEGMENT_MAGIC.length || !data.subarray(0, SEGMENT_MAGIC.length).equals(SEGMENT_MAGIC)) throw new Error('bad segment header');
   let at = SEGMENT_MAGIC.length;
   while (at < end) {
@@ -93,7 +169,7 @@ export function* decodeSegment(data: Buffer, end: number, dimension: number): Ge
     if (payloadEnd > end) throw new Error('truncated record');
     const payload = data.subarray(at + RECORD_HEAD, payloadEnd);
     if (crc32(payload) !== sum) throw new Error('record checksum mismatch');
-    yield { record: decodePayload(payload, dimension), bytes: payloadEnd - at };
+    yield { payload, offset: at, bytes: payloadEnd - at };
     at = payloadEnd;
   }
 }

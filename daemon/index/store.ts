@@ -1,33 +1,30 @@
-// The store of record of one project's index: every file's record, its chunks and their vectors.
-// Durable and incremental: each `apply` appends records to a segment file and fsyncs it, then atomically replaces
-// `manifest.json`, which names the live segments and how many bytes of each are valid. A crash before the manifest
-// swap loses only that batch. Dead records (replaced or deleted files) are dropped by compaction, which rewrites
-// the live state into one new segment in slices that yield to the event loop.
+// The store of record of one project's index: every file's record, its chunks, their vectors and texts.
+// Durable and incremental: each `apply` appends records to the active segment file and fsyncs it, then atomically
+// replaces `manifest.json`, which names the live segments and how many bytes of each are valid. A crash before the
+// manifest swap loses only that batch. Memory holds where each file's record is, never the chunks' texts: a text is read
+// by offset when a hit is shown (`readText`). Compaction is per segment: the segment with the most dead bytes has its
+// live records copied whole to the active segment and is deleted, so it needs at most one segment's worth of free disk.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../log';
 import type { Chunk } from './chunker';
-import { decodeSegment, encodeDelete, encodeUpsert, SEGMENT_MAGIC } from './store-segment';
+import { dequantise, quantise } from './quantise';
+import {
+  decodePayload, encodeDelete, encodeUpsert, isDeleteRecord, recordPath, RECORD_HEAD, SEGMENT_MAGIC, segmentRecords, type ChunkToWrite, type DecodedUpsert,
+  type FileRecord,
+} from './store-segment';
 
+export type { FileRecord } from './store-segment';
+
+/** A chunk as a pass hands it to the store. */
 export type StoredChunk = Chunk & {
-  /** Unique within the project; assigned by `ChunkStore.apply`. */
-  id: string;
   /** sha256 (hex) of `content`. */
   hash: string;
   /** Unit vector of the store's dimension. */
   vector: Float32Array;
 };
-
-export interface FileRecord {
-  path: string;
-  mtimeMs: number;
-  size: number;
-  /** sha256 (hex) of the file's content. */
-  hash: string;
-  language: string;
-  chunkIds: string[];
-}
 
 export interface FileUpdate {
   path: string;
@@ -36,21 +33,50 @@ export interface FileUpdate {
   chunks: StoredChunk[];
 }
 
+/** Where a file's record lies. Compaction moves a live record by updating this object, so holders of it stay right. */
+export interface RecordLocation {
+  segment: number;
+  offset: number;
+  bytes: number;
+}
+
+/** A chunk as the search index takes it: everything but its text, which stays on disk (`readText`). */
+export interface IndexedChunk {
+  /** Unique within the project, never reused. */
+  id: number;
+  path: string;
+  language: string;
+  startLine: number;
+  endLine: number;
+  symbol: string;
+  location: RecordLocation;
+  textOffset: number;
+  textBytes: number;
+  /** The vector: `dimension` int8 codes at `codesAt`, times `scale`. */
+  codes: Int8Array;
+  codesAt: number;
+  scale: number;
+  /** The text, when it is in hand anyway (a pass, or a load that must tokenise it). */
+  content?: string;
+}
+
 export interface StoreModel {
   modelId: string;
   dimension: number;
 }
 
-/** 2: chunk contents stored as raw UTF-8 outside the record's JSON. */
-const FORMAT_VERSION = 2;
+/** 3: chunk metadata binary, vectors int8, texts read by offset, ids numeric. */
+const FORMAT_VERSION = 3;
 const MANIFEST = 'manifest.json';
 const MANIFEST_TEMP = 'manifest.json.tmp';
-/** A new segment is started once the active one passes this size, so no file grows without bound. */
+/** Derived files the project keeps beside the segments (`writeSidecar`); anything else unknown is a crash's leftover. */
+const SIDECARS = ['keywords.bin', 'vectors.bin'];
+/** A new segment is started once the active one passes this size, so no file grows without bound (tests set a smaller one). */
 const SEGMENT_ROLL_BYTES = 64 * 1024 * 1024;
-/** Compaction runs when dead bytes exceed live bytes (over this floor) or segments pile up. */
+/** A segment is compacted once this share of it is dead (and it is over COMPACT_MIN_BYTES). */
+const COMPACT_DEAD_SHARE = 0.5;
 const COMPACT_MIN_BYTES = 1024 * 1024;
-const COMPACT_MAX_SEGMENTS = 8;
-/** Compaction writes this much before yielding to the event loop. */
+/** Compaction copies this much before yielding to the event loop. */
 const COMPACT_SLICE_BYTES = 2 * 1024 * 1024;
 
 interface SegmentEntry {
@@ -69,8 +95,23 @@ interface Manifest {
   lastIndexedAt: number | null;
 }
 
+interface LiveFile {
+  record: FileRecord;
+  location: RecordLocation;
+}
+
+/** A record whose content is known by its hash: a live file's, or a dead one still on disk. */
+interface KnownContent {
+  language: string;
+  location: RecordLocation;
+}
+
 function segmentName(n: number): string {
   return `seg-${String(n).padStart(6, '0')}.bin`;
+}
+
+function segmentNumber(name: string): number {
+  return Number(name.slice(4, 10));
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -109,11 +150,16 @@ function saveError(what: 'save' | 'compact', dir: string, error: unknown): Error
 }
 
 export class ChunkStore {
-  private readonly fileMap = new Map<string, FileRecord>();
-  private readonly chunkMap = new Map<string, StoredChunk>();
-  /** Bytes of each file's live record, to know how much of the segments is dead. */
-  private readonly liveBytes = new Map<string, number>();
-  private liveTotal = 0;
+  private readonly fileMap = new Map<string, LiveFile>();
+  /** Records by content hash, dead ones included until their segment is compacted: a file that reappears keeps its chunks. */
+  private readonly known = new Map<string, KnownContent>();
+  /** Upsert records on disk per path, live or dead: a delete record must outlive every older upsert of its path. */
+  private readonly upsertsOnDisk = new Map<string, number>();
+  /** Live bytes per segment number. */
+  private readonly liveBytes = new Map<number, number>();
+  private liveChunks = 0;
+  /** Open read handles by segment number, for `readText`. */
+  private readonly readers = new Map<number, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -123,10 +169,11 @@ export class ChunkStore {
     private manifest: Manifest,
     /** Why the stored index was dropped on open, or null when it loaded (or there was none). */
     readonly rebuiltReason: string | null,
+    private readonly rollBytes: number,
   ) {}
 
   /** Opens (or creates) the store in `dir`. Never throws for a bad store: it is emptied and `rebuiltReason` says why. */
-  static async open(dir: string, model: StoreModel, log: Logger): Promise<ChunkStore> {
+  static async open(dir: string, model: StoreModel, log: Logger, rollBytes = SEGMENT_ROLL_BYTES): Promise<ChunkStore> {
     await mkdir(dir, { recursive: true });
     const fresh = (): Manifest => ({
       format: FORMAT_VERSION, modelId: model.modelId, dimension: model.dimension, segments: [], nextSegment: 1, nextChunkId: 1, lastIndexedAt: null,
@@ -143,19 +190,20 @@ export class ChunkStore {
       reason = `the embedding model changed from ${manifest.modelId} (${manifest.dimension}-d) to ${model.modelId} (${model.dimension}-d)`;
     }
     if (manifest && !reason) {
-      const store = new ChunkStore(dir, log, manifest, null);
+      const store = new ChunkStore(dir, log, manifest, null, rollBytes);
       try {
         await store.replay();
         await store.removeStrayFiles();
         return store;
       } catch (error) {
+        store.closeReaders();
         reason = `it is damaged (${oneLine(error)})`;
       }
     }
     if (reason) log.warn(`index at ${dir} is rebuilt from scratch: ${reason}`);
     await ChunkStore.destroy(dir);
     await mkdir(dir, { recursive: true });
-    const store = new ChunkStore(dir, log, fresh(), reason);
+    const store = new ChunkStore(dir, log, fresh(), reason, rollBytes);
     await store.writeManifest(store.manifest);
     return store;
   }
@@ -166,23 +214,28 @@ export class ChunkStore {
   }
 
   get chunkCount(): number {
-    return this.chunkMap.size;
+    return this.liveChunks;
   }
 
   get lastIndexedAt(): number | null {
     return this.manifest.lastIndexedAt;
   }
 
-  files(): ReadonlyMap<string, FileRecord> {
-    return this.fileMap;
+  get dimension(): number {
+    return this.manifest.dimension;
   }
 
-  chunks(): IterableIterator<StoredChunk> {
-    return this.chunkMap.values();
+  get fileCount(): number {
+    return this.fileMap.size;
   }
 
-  getChunk(id: string): StoredChunk | undefined {
-    return this.chunkMap.get(id);
+  /** A copy of every file's record, by path. */
+  fileRecords(): Map<string, FileRecord> {
+    return new Map([...this.fileMap].map(([path, live]) => [path, live.record]));
+  }
+
+  record(path: string): FileRecord | undefined {
+    return this.fileMap.get(path)?.record;
   }
 
   /** Bytes of valid segment data plus the manifest. */
@@ -191,17 +244,71 @@ export class ChunkStore {
   }
 
   /**
-   * Saves and applies the updates; durable when it resolves. Assigns each chunk's `id` and fills `record.chunkIds`.
-   * Stamps `lastIndexedAt`, so `apply([])` records a pass that changed nothing. Rejects on a write error, keeping the previous state.
+   * Every live chunk, file by file, read from the segments (with its text when `withText`); `sink` may be async, and
+   * each file's chunks share one codes array. Reads one segment at a time.
    */
-  apply(updates: FileUpdate[]): Promise<void> {
-    return this.enqueue(async () => {
-      await this.applyNow(updates);
-      if (this.needsCompaction()) await this.compactNow();
-    });
+  async loadChunks(withText: boolean, sink: (chunks: IndexedChunk[]) => void | Promise<void>): Promise<void> {
+    for (const segment of [...this.manifest.segments]) {
+      const number = segmentNumber(segment.name);
+      const data = await readFile(join(this.dir, segment.name)).catch(() => null);
+      if (!data) continue;
+      for (const { payload, offset } of segmentRecords(data, segment.bytes)) {
+        const path = recordPath(payload);
+        const live = this.fileMap.get(path);
+        if (!live || live.location.segment !== number || live.location.offset !== offset) continue;
+        const decoded = decodePayload(payload, this.manifest.dimension) as DecodedUpsert;
+        await sink(this.indexedChunks(decoded, live.location, withText ? payload : null));
+      }
+    }
   }
 
-  /** Rewrites the live state into one segment, dropping dead records. */
+  /** The chunks of a live file or of a known content (`knownContent`), texts and float vectors included. */
+  async readChunks(location: RecordLocation): Promise<{ record: FileRecord; chunks: StoredChunk[] }> {
+    const payload = await this.readPayload(location);
+    const decoded = decodePayload(payload, this.manifest.dimension) as DecodedUpsert;
+    const dimension = this.manifest.dimension;
+    const chunks = decoded.chunks.map((chunk, i): StoredChunk => ({
+      path: decoded.record.path,
+      language: decoded.record.language,
+      startLine: chunk.startLine,
+      endLine: chunk.endLine,
+      symbol: chunk.symbol,
+      content: payload.toString('utf8', chunk.textOffset - RECORD_HEAD, chunk.textOffset - RECORD_HEAD + chunk.textBytes),
+      hash: '',
+      vector: dequantise(decoded.codes, i * dimension, dimension, decoded.scales[i]),
+    }));
+    return { record: decoded.record, chunks };
+  }
+
+  /** Where a live file's record lies. */
+  locationOf(path: string): RecordLocation | undefined {
+    return this.fileMap.get(path)?.location;
+  }
+
+  /** Where a record with this content hash and language lies, if one is live or still on disk. */
+  knownContent(hash: string, language: string): RecordLocation | undefined {
+    const known = this.known.get(hash);
+    return known && known.language === language && this.liveBytes.has(known.location.segment) ? known.location : undefined;
+  }
+
+  /** A chunk's text, read from its record; null when the record is gone (its file was re-indexed meanwhile). */
+  readText(location: RecordLocation, textOffset: number, textBytes: number): string | null {
+    const fd = this.reader(location.segment);
+    if (fd === null || textOffset + textBytes > location.bytes) return null;
+    const buffer = Buffer.allocUnsafe(textBytes);
+    const read = readSync(fd, buffer, 0, textBytes, location.offset + textOffset);
+    return read === textBytes ? buffer.toString('utf8') : null;
+  }
+
+  /**
+   * Saves the updates; durable when it resolves, and returns the new chunks as the search index takes them (texts in hand).
+   * Stamps `lastIndexedAt`, so `apply([])` records a pass that changed nothing. Rejects on a write error, keeping the previous state.
+   */
+  apply(updates: FileUpdate[]): Promise<IndexedChunk[]> {
+    return this.enqueue(() => this.applyNow(updates));
+  }
+
+  /** Compacts the segments that are mostly dead, one at a time. */
   compact(): Promise<void> {
     return this.enqueue(() => this.compactNow());
   }
@@ -210,53 +317,101 @@ export class ChunkStore {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue.catch(() => undefined);
+    this.closeReaders();
   }
 
-  private enqueue(work: () => Promise<void>): Promise<void> {
+  /** Writes a derived file (a search index snapshot) atomically beside the segments. */
+  async writeSidecar(name: (typeof SIDECARS)[number], buffers: Buffer[]): Promise<void> {
+    const temp = join(this.dir, `${name}.tmp`);
+    await writeAt(temp, 0, buffers, true);
+    await rename(temp, join(this.dir, name));
+  }
+
+  async readSidecar(name: (typeof SIDECARS)[number]): Promise<Buffer | null> {
+    return readFile(join(this.dir, name)).catch(() => null);
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the index store is closed'));
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async applyNow(updates: FileUpdate[]): Promise<void> {
+  private async applyNow(updates: FileUpdate[]): Promise<IndexedChunk[]> {
     const next: Manifest = { ...this.manifest, segments: this.manifest.segments.map((s) => ({ ...s })), lastIndexedAt: Date.now() };
     const buffers: Buffer[] = [];
-    const sizes = new Map<string, number>();
+    const written: { update: FileUpdate; ids: number[]; textOffsets: number[]; textBytes: number[]; at: number; bytes: number }[] = [];
+    const deletes: { path: string; at: number; bytes: number }[] = [];
+    const writtenPaths = new Set<string>();
+    let at = 0;
     for (const update of updates) {
       if (update.record) {
-        update.record.chunkIds = update.chunks.map((chunk) => (chunk.id = (next.nextChunkId++).toString(36)));
-        const buffer = encodeUpsert(update.record, update.chunks, next.dimension);
-        sizes.set(update.path, buffer.length);
+        const ids = update.chunks.map(() => next.nextChunkId++);
+        const record = { ...update.record, chunkCount: update.chunks.length };
+        update.record = record;
+        const chunks: ChunkToWrite[] = update.chunks.map((chunk, i) => ({ ...chunk, id: ids[i] }));
+        const { buffer, textOffsets, textBytes } = encodeUpsert(record, chunks, next.dimension);
+        written.push({ update, ids, textOffsets, textBytes, at, bytes: buffer.length });
+        writtenPaths.add(update.path);
         buffers.push(buffer);
-      } else if (this.fileMap.has(update.path) || sizes.has(update.path)) {
-        sizes.set(update.path, 0);
-        buffers.push(encodeDelete(update.path));
+        at += buffer.length;
+      } else if (this.fileMap.has(update.path) || writtenPaths.has(update.path)) {
+        const buffer = encodeDelete(update.path);
+        deletes.push({ path: update.path, at, bytes: buffer.length });
+        buffers.push(buffer);
+        at += buffer.length;
       }
     }
+    let base = { segment: 0, offset: 0 };
     try {
-      if (buffers.length > 0) await this.append(next, buffers);
+      if (buffers.length > 0) base = await this.append(next, buffers, false);
       await this.writeManifest(next);
     } catch (error) {
       throw saveError('save', this.dir, error);
     }
     this.manifest = next;
-    for (const update of updates) {
-      if (update.record) this.put(update.record, update.chunks, sizes.get(update.path)!);
-      else this.drop(update.path);
+    const indexed: IndexedChunk[] = [];
+    // In file order, so a file updated twice in one batch ends as its last update says.
+    const events = [...written.map((w) => ({ ...w, kind: 'upsert' as const })), ...deletes.map((d) => ({ ...d, kind: 'delete' as const }))]
+      .sort((a, b) => a.at - b.at);
+    for (const event of events) {
+      if (event.kind === 'delete') {
+        this.drop(event.path);
+        continue;
+      }
+      const { update, ids, textOffsets, textBytes } = event;
+      const location: RecordLocation = { segment: base.segment, offset: base.offset + event.at, bytes: event.bytes };
+      this.put(update.record!, location);
+      this.upsertsOnDisk.set(update.path, (this.upsertsOnDisk.get(update.path) ?? 0) + 1);
+      const codes = new Int8Array(update.chunks.length * next.dimension);
+      indexed.push(...update.chunks.map((chunk, i): IndexedChunk => {
+        const scale = quantise(chunk.vector, codes, i * next.dimension);
+        return {
+          id: ids[i], path: update.path, language: update.record!.language, startLine: chunk.startLine, endLine: chunk.endLine,
+          symbol: chunk.symbol, location, textOffset: textOffsets[i], textBytes: textBytes[i], codes, codesAt: i * next.dimension, scale,
+          content: chunk.content,
+        };
+      }));
     }
+    // Chunks of a file replaced later in the same batch are not live.
+    return indexed.filter((chunk) => this.fileMap.get(chunk.path)?.location === chunk.location);
   }
 
-  private async append(next: Manifest, buffers: Buffer[]): Promise<void> {
+  /** Appends to the active segment (a new one when it is full or `roll`); returns where the first buffer landed. */
+  private async append(next: Manifest, buffers: Buffer[], roll: boolean): Promise<{ segment: number; offset: number }> {
     let active = next.segments[next.segments.length - 1];
-    const create = !active || active.bytes >= SEGMENT_ROLL_BYTES;
+    const create = !active || active.bytes >= this.rollBytes || roll;
     if (create) {
       active = { name: segmentName(next.nextSegment++), bytes: SEGMENT_MAGIC.length };
       next.segments.push(active);
-      buffers = [SEGMENT_MAGIC, ...buffers];
     }
-    await writeAt(join(this.dir, active.name), create ? 0 : active.bytes, buffers, create);
-    active.bytes += buffers.reduce((sum, b) => sum + b.length, 0) - (create ? SEGMENT_MAGIC.length : 0);
+    const offset = active.bytes;
+    await writeAt(join(this.dir, active.name), create ? 0 : offset, create ? [SEGMENT_MAGIC, ...buffers] : buffers, create);
+    active.bytes += buffers.reduce((sum, b) => sum + b.length, 0);
+    const segment = segmentNumber(active.name);
+    if (!this.liveBytes.has(segment)) this.liveBytes.set(segment, 0);
+    return { segment, offset };
   }
 
   private async writeManifest(manifest: Manifest): Promise<void> {
@@ -266,106 +421,202 @@ export class ChunkStore {
     await fsyncDir(this.dir);
   }
 
-  private put(record: FileRecord, chunks: StoredChunk[], bytes: number): void {
+  private put(record: FileRecord, location: RecordLocation): void {
     this.drop(record.path);
-    this.fileMap.set(record.path, record);
-    for (const chunk of chunks) this.chunkMap.set(chunk.id, chunk);
-    this.liveBytes.set(record.path, bytes);
-    this.liveTotal += bytes;
+    this.fileMap.set(record.path, { record, location });
+    this.known.set(record.hash, { language: record.language, location });
+    this.liveBytes.set(location.segment, (this.liveBytes.get(location.segment) ?? 0) + location.bytes);
+    this.liveChunks += record.chunkCount;
   }
 
   private drop(path: string): void {
     const old = this.fileMap.get(path);
     if (!old) return;
-    for (const id of old.chunkIds) this.chunkMap.delete(id);
     this.fileMap.delete(path);
-    this.liveTotal -= this.liveBytes.get(path) ?? 0;
-    this.liveBytes.delete(path);
+    this.liveBytes.set(old.location.segment, (this.liveBytes.get(old.location.segment) ?? 0) - old.location.bytes);
+    this.liveChunks -= old.record.chunkCount;
   }
 
   private async replay(): Promise<void> {
     for (const segment of this.manifest.segments) {
       const file = join(this.dir, segment.name);
+      const number = segmentNumber(segment.name);
+      this.liveBytes.set(number, 0);
       const data = await readFile(file);
       if (data.length < segment.bytes) throw new Error(`${segment.name} is truncated`);
-      for (const { record, bytes } of decodeSegment(data, segment.bytes, this.manifest.dimension)) {
-        if (record.kind === 'upsert') this.put(record.record, record.chunks, bytes);
-        else this.drop(record.path);
+      for (const { payload, offset, bytes } of segmentRecords(data, segment.bytes)) {
+        const decoded = decodePayload(payload, this.manifest.dimension);
+        if (decoded.kind === 'delete') {
+          this.drop(decoded.path);
+          continue;
+        }
+        this.put(decoded.record, { segment: number, offset, bytes });
+        this.upsertsOnDisk.set(decoded.record.path, (this.upsertsOnDisk.get(decoded.record.path) ?? 0) + 1);
       }
       // Bytes past the manifest's length belong to a batch that never committed.
       if (data.length > segment.bytes) await truncate(file, segment.bytes);
     }
   }
 
-  /** Files a crash left behind: segments not in the manifest (an unfinished compaction or batch) and a temp manifest. */
+  /** Files a crash left behind: segments not in the manifest (an unfinished compaction or batch) and temp files. */
   private async removeStrayFiles(): Promise<void> {
-    const live = new Set([MANIFEST, ...this.manifest.segments.map((s) => s.name)]);
+    const live = new Set([MANIFEST, ...SIDECARS, ...this.manifest.segments.map((s) => s.name)]);
     for (const name of await readdir(this.dir)) {
       if (!live.has(name)) await rm(join(this.dir, name), { force: true, recursive: true });
     }
   }
 
-  private needsCompaction(): boolean {
-    const total = this.manifest.segments.reduce((sum, s) => sum + s.bytes - SEGMENT_MAGIC.length, 0);
-    const dead = total - this.liveTotal;
-    return (total > COMPACT_MIN_BYTES && dead > total / 2) || this.manifest.segments.length > COMPACT_MAX_SEGMENTS;
+  /** The segment most worth compacting: the one with the most dead bytes, once enough of it is dead. */
+  private compactionCandidate(): SegmentEntry | undefined {
+    let best: SegmentEntry | undefined;
+    let bestDead = 0;
+    for (const segment of this.manifest.segments) {
+      const size = segment.bytes - SEGMENT_MAGIC.length;
+      const dead = size - (this.liveBytes.get(segmentNumber(segment.name)) ?? 0);
+      if (size >= Math.min(COMPACT_MIN_BYTES, this.rollBytes / 4) && dead >= size * COMPACT_DEAD_SHARE && dead > bestDead) {
+        best = segment;
+        bestDead = dead;
+      }
+    }
+    return best;
   }
 
   private async compactNow(): Promise<void> {
-    const started = Date.now();
-    const next: Manifest = { ...this.manifest, segments: [] };
-    const name = segmentName(next.nextSegment++);
-    const file = join(this.dir, name);
-    const handle = await open(file, 'w');
-    let position = 0;
-    const sizes = new Map<string, number>();
-    try {
-      await handle.write(SEGMENT_MAGIC, 0, SEGMENT_MAGIC.length, position);
-      position += SEGMENT_MAGIC.length;
-      let slice: Buffer[] = [];
-      let sliceBytes = 0;
-      const flush = async () => {
-        const data = Buffer.concat(slice);
-        await handle.write(data, 0, data.length, position);
-        position += data.length;
-        slice = [];
-        sliceBytes = 0;
-        await yieldToLoop();
-      };
-      for (const record of this.fileMap.values()) {
-        const chunks = record.chunkIds.map((id) => this.chunkMap.get(id)!);
-        const buffer = encodeUpsert(record, chunks, next.dimension);
-        sizes.set(record.path, buffer.length);
-        slice.push(buffer);
-        sliceBytes += buffer.length;
-        if (sliceBytes >= COMPACT_SLICE_BYTES) await flush();
-      }
-      await flush();
-      await handle.sync();
-    } catch (error) {
-      // A half-written segment would hold on to the space a full disk needs back.
-      await handle.close();
-      await rm(file, { force: true });
-      throw saveError('compact', this.dir, error);
+    for (let segment = this.compactionCandidate(); segment; segment = this.compactionCandidate()) {
+      await this.compactSegment(segment);
     }
-    await handle.close();
-    next.segments = [{ name, bytes: position }];
+  }
+
+  /**
+   * Copies the segment's live records (and the delete records still needed) to the active segment, commits a manifest
+   * without it, then deletes it. A crash before the commit leaves the copies past the manifest's length (dropped on open).
+   */
+  private async compactSegment(segment: SegmentEntry): Promise<void> {
+    const started = Date.now();
+    const number = segmentNumber(segment.name);
+    const data = await readFile(join(this.dir, segment.name));
+    const moved: { location: RecordLocation; at: number }[] = [];
+    const droppedUpserts: string[] = [];
+    const upsertsHere = new Map<string, number>();
+    const records = [...segmentRecords(data, segment.bytes)].map((entry) => ({ ...entry, path: recordPath(entry.payload) }));
+    for (const { payload, path } of records) if (!isDeleteRecord(payload)) upsertsHere.set(path, (upsertsHere.get(path) ?? 0) + 1);
+    const keep: Buffer[] = [];
+    let at = 0;
+    for (const { payload, offset, bytes, path } of records) {
+      const frame = data.subarray(offset, offset + bytes);
+      if (isDeleteRecord(payload)) {
+        // A delete matters while an older upsert of its path is still on disk in another segment.
+        if (!this.fileMap.has(path) && (this.upsertsOnDisk.get(path) ?? 0) > (upsertsHere.get(path) ?? 0)) keep.push(frame);
+        else continue;
+      } else {
+        const live = this.fileMap.get(path);
+        if (live && live.location.segment === number && live.location.offset === offset) {
+          moved.push({ location: live.location, at });
+          keep.push(frame);
+        } else {
+          droppedUpserts.push(path);
+          continue;
+        }
+      }
+      at += bytes;
+    }
+    const next: Manifest = { ...this.manifest, segments: this.manifest.segments.map((s) => ({ ...s })) };
+    let base = { segment: 0, offset: 0 };
     try {
+      if (keep.length > 0) {
+        const isActive = next.segments[next.segments.length - 1].name === segment.name;
+        base = await this.appendInSlices(next, keep, isActive);
+      }
+      next.segments = next.segments.filter((s) => s.name !== segment.name);
       await this.writeManifest(next);
     } catch (error) {
-      await rm(file, { force: true });
       throw saveError('compact', this.dir, error);
     }
-    const old = this.manifest.segments;
     this.manifest = next;
-    this.liveBytes.clear();
-    this.liveTotal = 0;
-    for (const [path, bytes] of sizes) {
-      this.liveBytes.set(path, bytes);
-      this.liveTotal += bytes;
+    for (const { location, at: movedAt } of moved) {
+      location.segment = base.segment;
+      location.offset = base.offset + movedAt;
     }
-    for (const segment of old) await rm(join(this.dir, segment.name), { force: true });
-    this.log.info(`compacted index at ${this.dir}: ${old.length} segments → 1, ${position} bytes, ${Date.now() - started} ms`);
+    if (moved.length > 0) this.liveBytes.set(base.segment, (this.liveBytes.get(base.segment) ?? 0) + moved.reduce((sum, m) => sum + m.location.bytes, 0));
+    this.liveBytes.delete(number);
+    for (const path of droppedUpserts) {
+      const left = (this.upsertsOnDisk.get(path) ?? 1) - 1;
+      if (left > 0) this.upsertsOnDisk.set(path, left);
+      else this.upsertsOnDisk.delete(path);
+    }
+    for (const [hash, known] of this.known) if (known.location.segment === number) this.known.delete(hash);
+    this.closeReader(number);
+    await rm(join(this.dir, segment.name), { force: true });
+    this.log.info(`compacted ${segment.name} of the index at ${this.dir}: ${segment.bytes} → ${at} bytes kept, ${Date.now() - started} ms`);
+  }
+
+  /** Appends `frames` (to a fresh segment when `roll`), a slice at a time, yielding between slices; contiguous. */
+  private async appendInSlices(next: Manifest, frames: Buffer[], roll: boolean): Promise<{ segment: number; offset: number }> {
+    let first: { segment: number; offset: number } | null = null;
+    let slice: Buffer[] = [];
+    let sliceBytes = 0;
+    const flush = async () => {
+      // One segment holds the whole copy, so the records' new offsets are contiguous: no roll in the middle.
+      const active = next.segments[next.segments.length - 1];
+      const landed = first === null
+        ? await this.append(next, slice, roll)
+        : (await writeAt(join(this.dir, active.name), active.bytes, slice, false), (active.bytes += sliceBytes), first);
+      first ??= landed;
+      slice = [];
+      sliceBytes = 0;
+      await yieldToLoop();
+    };
+    for (const frame of frames) {
+      slice.push(frame);
+      sliceBytes += frame.length;
+      if (sliceBytes >= COMPACT_SLICE_BYTES) await flush();
+    }
+    if (slice.length > 0) await flush();
+    return first!;
+  }
+
+  private indexedChunks(decoded: DecodedUpsert, location: RecordLocation, payload: Buffer | null): IndexedChunk[] {
+    const dimension = this.manifest.dimension;
+    return decoded.chunks.map((chunk, i) => ({
+      id: chunk.id, path: decoded.record.path, language: decoded.record.language, startLine: chunk.startLine, endLine: chunk.endLine,
+      symbol: chunk.symbol, location, textOffset: chunk.textOffset, textBytes: chunk.textBytes, codes: decoded.codes, codesAt: i * dimension,
+      scale: decoded.scales[i],
+      ...(payload ? { content: payload.toString('utf8', chunk.textOffset - RECORD_HEAD, chunk.textOffset - RECORD_HEAD + chunk.textBytes) } : {}),
+    }));
+  }
+
+  private async readPayload(location: RecordLocation): Promise<Buffer> {
+    const handle = await open(join(this.dir, segmentName(location.segment)), 'r');
+    try {
+      const frame = Buffer.alloc(location.bytes);
+      await handle.read(frame, 0, location.bytes, location.offset);
+      return frame.subarray(RECORD_HEAD);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private reader(segment: number): number | null {
+    let fd = this.readers.get(segment);
+    if (fd === undefined) {
+      if (!this.liveBytes.has(segment)) return null;
+      try {
+        fd = openSync(join(this.dir, segmentName(segment)), 'r');
+      } catch {
+        return null;
+      }
+      this.readers.set(segment, fd);
+    }
+    return fd;
+  }
+
+  private closeReader(segment: number): void {
+    const fd = this.readers.get(segment);
+    if (fd !== undefined) closeSync(fd);
+    this.readers.delete(segment);
+  }
+
+  private closeReaders(): void {
+    for (const segment of [...this.readers.keys()]) this.closeReader(segment);
   }
 }
-

@@ -6,6 +6,7 @@ import { codeTokens } from '../../daemon/index/code-tokenizer';
 import { SearchIndex, type SearchQuery } from '../../daemon/index/search-index';
 import type { StoredChunk } from '../../daemon/index/store';
 import type { SearchMode } from '../../daemon/protocol';
+import { saveChunks, tempStore } from '../support/stored-chunks';
 
 const DIM = 100;
 const CHUNK_LINES = 30;
@@ -48,7 +49,7 @@ function realChunks(count: number): StoredChunk[] {
       const content = lines.slice(start, start + CHUNK_LINES).join('\n');
       const symbol = /(?:function|class|const)\s+([A-Za-z_$][\w$]*)/.exec(content)?.[1] ?? '';
       chunks.push({
-        id: String(chunks.length), hash: '', path, language, startLine: start + 1, endLine: Math.min(lines.length, start + CHUNK_LINES),
+        hash: '', path, language, startLine: start + 1, endLine: Math.min(lines.length, start + CHUNK_LINES),
         symbol, content, vector: embed(`${symbol} ${content}`),
       });
     }
@@ -58,7 +59,7 @@ function realChunks(count: number): StoredChunk[] {
   const distinct = chunks.length;
   for (let i = 0; chunks.length < count && distinct > 0; i++) {
     const chunk = chunks[i % distinct];
-    chunks.push({ ...chunk, id: String(chunks.length), path: `copy${Math.floor(i / distinct) + 1}/${chunk.path}` });
+    chunks.push({ ...chunk, path: `copy${Math.floor(i / distinct) + 1}/${chunk.path}` });
   }
   return chunks;
 }
@@ -101,10 +102,12 @@ async function bench(size: number): Promise<void> {
   const chunks = realChunks(size);
   const texts = queries(chunks);
   const rssBefore = process.memoryUsage().rss;
-  const index = await SearchIndex.create(DIM);
+  const store = await tempStore(DIM);
+  const saved = await saveChunks(store, chunks);
+  const index = await SearchIndex.create(DIM, store);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  await index.add(chunks);
+  await index.add(saved);
   const cpu = process.cpuUsage(cpuBefore);
   const seconds = (performance.now() - started) / 1000;
   globalThis.gc?.();

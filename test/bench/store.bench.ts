@@ -62,20 +62,22 @@ async function build(dir: string, count: number): Promise<void> {
       // Long sources are split into several file records so every record holds about CHUNKS_PER_FILE chunks.
       const path = source === piece.path ? `${piece.path}#${piece.startLine}` : piece.path;
       source = piece.path;
-      current = { path, chunks: [], record: { path, mtimeMs: Date.now(), size: 0, hash: '', language: 'javascript', chunkIds: [] } };
+      current = { path, chunks: [], record: { path, mtimeMs: Date.now(), size: 0, hash: '', language: 'javascript', chunkCount: 0 } };
       batch.push(current);
       if (batch.length >= FILES_PER_BATCH) await flush();
     }
+    const file: FileUpdate = current;
     const chunk: StoredChunk = {
-      id: '', path: current.path, language: 'javascript', startLine: piece.startLine, endLine: piece.endLine,
+      path: file.path, language: 'javascript', startLine: piece.startLine, endLine: piece.endLine,
       symbol: /(?:function|class|const)\s+([A-Za-z_$][\w$]*)/.exec(piece.content)?.[1] ?? '', content: piece.content,
       hash: createHash('sha256').update(piece.content).digest('hex'), vector: randomUnitVector(seed++),
     };
-    current.chunks.push(chunk);
-    current.record!.size += piece.content.length;
+    file.chunks.push(chunk);
+    file.record!.size += piece.content.length;
+    file.record!.chunkCount++;
   }
   await flush();
-  console.log(`built ${store.chunkCount} chunks in ${store.files().size} files, ${(store.sizeOnDisk() / 1e6).toFixed(0)} MB on disk`);
+  console.log(`built ${store.chunkCount} chunks in ${store.fileCount} files, ${(store.sizeOnDisk() / 1e6).toFixed(0)} MB on disk`);
   await store.close();
 }
 

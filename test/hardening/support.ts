@@ -7,6 +7,7 @@ import { silentLogger } from '../../daemon/log';
 import { projectIndexDir } from '../../daemon/paths';
 import { IndexRequest, SearchRequest, type IndexResult, type SearchParams, type SearchResult } from '../../daemon/protocol';
 import { ChunkStore } from '../../daemon/index/store';
+import { textHash } from '../../daemon/index/embedding-cache';
 import { connect, type DaemonSession } from '../../daemon/client';
 import { DAEMON_JS, daemonProcesses, isAlive, makeTempHome, readPid, runCli, waitFor, type TempHome } from '../support';
 
@@ -135,11 +136,19 @@ export async function dumpStore(home: string, root: string): Promise<StoreDump> 
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { modelId: string; dimension: number };
   const store = await ChunkStore.open(dir, { modelId: manifest.modelId, dimension: manifest.dimension }, silentLogger);
   try {
-    const chunks = [...store.chunks()].map((chunk) => `${chunk.path}:${chunk.startLine}-${chunk.endLine}:${chunk.hash}`).sort();
-    for (const record of store.files().values()) {
-      for (const id of record.chunkIds) assert.ok(store.getChunk(id), `${record.path} names a chunk that is missing`);
+    const chunks: string[] = [];
+    const perFile = new Map<string, number>();
+    await store.loadChunks(true, (loaded) => {
+      for (const chunk of loaded) {
+        chunks.push(`${chunk.path}:${chunk.startLine}-${chunk.endLine}:${textHash(chunk.content!)}`);
+        perFile.set(chunk.path, (perFile.get(chunk.path) ?? 0) + 1);
+      }
+    });
+    const records = store.fileRecords();
+    for (const record of records.values()) {
+      assert.equal(perFile.get(record.path) ?? 0, record.chunkCount, `${record.path} names chunks that are missing`);
     }
-    return { rebuiltReason: store.rebuiltReason, files: [...store.files().keys()].sort(), chunks };
+    return { rebuiltReason: store.rebuiltReason, files: [...records.keys()].sort(), chunks: chunks.sort() };
   } finally {
     await store.close();
   }
