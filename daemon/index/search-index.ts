@@ -256,7 +256,7 @@ export class SearchIndex {
     // The chunk may have been removed (its file re-indexed) while it waited in the queue.
     if (this.slots[slot] !== chunk) return;
     const id = String(slot);
-    this.keyword.add(slot, textOf(chunk));
+    this.keyword.add(slot, textOf(chunk), Number.parseInt(chunk.id, 36));
     insert(this.db, {
       id,
       language: chunk.language,
