@@ -5,7 +5,7 @@ import { lstat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { languageForPath } from '../../grammars/languages';
 import type { Logger } from '../log';
-import { type FileProblem, type IndexCounts, type IndexProgress, type IndexResult } from '../protocol';
+import { type FileProblem, type IndexCounts, type IndexProgress, type IndexResult, type IndexTimings } from '../protocol';
 import type { Chunk, Chunker, SourceFile } from './chunker';
 import type { Embedder } from './embedder';
 import { textHash, type EmbeddingCache } from './embedding-cache';
@@ -75,10 +75,12 @@ export async function runIndexPass(ctx: PassContext, request: PassRequest, progr
   const filter = await ProjectFilter.load(ctx.root, settings);
   const records = new Map<string, FileRecord>();
   for (const record of ctx.store.files().values()) records.set(record.path, record);
+  const listStarted = Date.now();
   const listing = request.paths
     ? await listPaths(ctx.root, request.paths, filter, settings, records)
     : await listProject(filter, settings, records);
   const pass = new Pass(ctx, settings, records, request.force ?? false, progress);
+  pass.timings.walkMs += Date.now() - listStarted;
   await pass.run(listing);
   const result: IndexResult = {
     root: ctx.root,
@@ -87,6 +89,7 @@ export async function runIndexPass(ctx: PassContext, request: PassRequest, progr
     problems: pass.problems,
     tookMs: Date.now() - started,
     waited: false,
+    timings: pass.timings,
   };
   return { result, filter };
 }
@@ -153,10 +156,21 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Runs `work` and adds its wall time to `timings[stage]`: the busy time of that stage, which may overlap another's. */
+async function timed<T>(timings: IndexTimings, stage: keyof IndexTimings, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await work();
+  } finally {
+    timings[stage] += Date.now() - started;
+  }
+}
+
 /** The running state of one pass: counts, problems, the batch being filled, throttled progress. */
 class Pass {
   readonly counts = zeroCounts();
   readonly problems: FileProblem[] = [];
+  readonly timings: IndexTimings = { walkMs: 0, chunkMs: 0, embedMs: 0, storeMs: 0 };
   private changed: ChangedFile[] = [];
   private changedBytes = 0;
   /** Updates that need no chunking: deletions and files whose content is the same under a new mtime. */
@@ -186,7 +200,7 @@ class Pass {
     for (let at = 0; at < listing.files.length; at += READ_CONCURRENCY) {
       this.stopIfAsked();
       const group = listing.files.slice(at, at + READ_CONCURRENCY);
-      await Promise.all(group.map((file) => this.look(file)));
+      await timed(this.timings, 'walkMs', () => Promise.all(group.map((file) => this.look(file))));
       this.done += group.length;
       if (this.changed.length >= FILES_PER_BATCH || this.changedBytes >= BYTES_PER_BATCH) await this.flush();
       this.report();
@@ -256,7 +270,7 @@ class Pass {
     this.changedBytes = 0;
     this.plain = [];
     this.touched = [];
-    const chunked = this.chunkFiles(batch);
+    const chunked = timed(this.timings, 'chunkMs', () => this.chunkFiles(batch));
     const previous = this.landing;
     this.landing = (async () => {
       const chunks = await chunked;
@@ -272,10 +286,12 @@ class Pass {
   /** Saves the updates (durable when this resolves), then makes them searchable. */
   private async land(updates: FileUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.ctx.store.apply(updates);
-    // The store gives every chunk it saves a new id, so even a touched file is replaced in the search index.
-    for (const update of updates) this.ctx.searchIndex.removeFile(update.path);
-    await this.ctx.searchIndex.add(updates.flatMap((update) => update.chunks));
+    await timed(this.timings, 'storeMs', async () => {
+      await this.ctx.store.apply(updates);
+      // The store gives every chunk it saves a new id, so even a touched file is replaced in the search index.
+      for (const update of updates) this.ctx.searchIndex.removeFile(update.path);
+      await this.ctx.searchIndex.add(updates.flatMap((update) => update.chunks));
+    });
     await yieldToEventLoop();
   }
 
@@ -290,7 +306,7 @@ class Pass {
   private async embed(batch: ChangedFile[], chunked: (Chunk[] | null)[]): Promise<FileUpdate[]> {
     if (batch.length === 0) return [];
     const hashes = chunked.map((chunks) => (chunks ?? []).map((chunk) => textHash(chunk.content)));
-    const vectors = await this.vectorsFor(chunked.flatMap((chunks) => chunks ?? []), hashes.flat());
+    const vectors = await timed(this.timings, 'embedMs', () => this.vectorsFor(chunked.flatMap((chunks) => chunks ?? []), hashes.flat()));
     const updates: FileUpdate[] = [];
     batch.forEach((changed, fileIndex) => {
       const chunks = chunked[fileIndex];
