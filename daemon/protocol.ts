@@ -95,6 +95,23 @@ export interface IndexResult {
   tookMs: number;
   /** True when the request had to wait for another pass of the same project to finish first. */
   waited: boolean;
+  /** Where the pass spent its time (for benchmarks: `npm run bench:scale`); absent from older daemons. */
+  timings?: IndexTimings;
+}
+
+/**
+ * Busy time of each stage of a pass, in ms. Chunking a batch overlaps embedding and storing the previous one, so the
+ * stages can sum to more than `tookMs`.
+ */
+export interface IndexTimings {
+  /** Listing the files, then reading and hashing those whose (mtime, size) changed. */
+  walkMs: number;
+  /** The chunker's calls (parsing in its worker included). */
+  chunkMs: number;
+  /** Embedding-cache look-ups, the embedder, and cache writes. */
+  embedMs: number;
+  /** Saving to the store and adding to the search index. */
+  storeMs: number;
 }
 
 /** The `value` of `$/progress` notifications of `ccc/index`: LSP work-done progress plus the running counts. */

@@ -5,7 +5,7 @@ import { lstat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { languageForPath } from '../../grammars/languages';
 import type { Logger } from '../log';
-import { type FileProblem, type IndexCounts, type IndexProgress, type IndexResult } from '../protocol';
+import { type FileProblem, type IndexCounts, type IndexProgress, type IndexResult, type IndexTimings } from '../protocol';
 import type { Chunk, Chunker, SourceFile } from './chunker';
 import type { Embedder } from './embedder';
 import { textHash, type EmbeddingCache } from './embedding-cache';
@@ -81,10 +81,12 @@ export async function runIndexPass(ctx: PassContext, request: PassRequest, progr
   const settings = loadProjectSettings(ctx.root);
   const filter = await ProjectFilter.load(ctx.root, settings);
   const records = ctx.store.fileRecords();
+  const listStarted = Date.now();
   const listing = request.paths
     ? await listPaths(ctx.root, request.paths, filter, settings, records)
     : await listProject(filter, settings, records);
   const pass = new Pass(ctx, settings, records, request.force ?? false, progress);
+  pass.timings.walkMs += Date.now() - listStarted;
   await pass.run(listing);
   const result: IndexResult = {
     root: ctx.root,
@@ -93,6 +95,7 @@ export async function runIndexPass(ctx: PassContext, request: PassRequest, progr
     problems: pass.problems,
     tookMs: Date.now() - started,
     waited: false,
+    timings: pass.timings,
   };
   return { result, filter };
 }
@@ -159,10 +162,21 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Runs `work` and adds its wall time to `timings[stage]`: the busy time of that stage, which may overlap another's. */
+async function timed<T>(timings: IndexTimings, stage: keyof IndexTimings, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await work();
+  } finally {
+    timings[stage] += Date.now() - started;
+  }
+}
+
 /** The running state of one pass: counts, problems, the batch being filled, throttled progress. */
 class Pass {
   readonly counts = zeroCounts();
   readonly problems: FileProblem[] = [];
+  readonly timings: IndexTimings = { walkMs: 0, chunkMs: 0, embedMs: 0, storeMs: 0 };
   private changed: ChangedFile[] = [];
   private changedBytes = 0;
   /** Deletions: they need no chunking. */
@@ -193,7 +207,7 @@ class Pass {
     for (let at = 0; at < listing.files.length; at += READ_CONCURRENCY) {
       this.stopIfAsked();
       const group = listing.files.slice(at, at + READ_CONCURRENCY);
-      await Promise.all(group.map((file) => this.look(file)));
+      await timed(this.timings, 'walkMs', () => Promise.all(group.map((file) => this.look(file))));
       this.done += group.length;
       if (this.changed.length >= FILES_PER_BATCH || this.changedBytes >= BYTES_PER_BATCH) await this.flush();
       this.report();
@@ -272,7 +286,7 @@ class Pass {
     this.changedBytes = 0;
     this.plain = [];
     this.known = [];
-    const chunked = this.chunkFiles(batch);
+    const chunked = timed(this.timings, 'chunkMs', () => this.chunkFiles(batch));
     const previous = this.landing;
     this.landing = (async () => {
       const chunks = await chunked;
@@ -288,11 +302,13 @@ class Pass {
   /** Saves the updates (durable when this resolves), then makes them searchable, then lets the store compact. */
   private async land(updates: FileUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    const chunks = await this.ctx.store.apply(updates);
-    // The store gives every chunk it saves a new id, so even a touched file is replaced in the search index.
-    for (const update of updates) this.ctx.searchIndex.removeFile(update.path);
-    await this.ctx.searchIndex.add(chunks);
-    await this.ctx.store.compact();
+    await timed(this.timings, 'storeMs', async () => {
+      const chunks = await this.ctx.store.apply(updates);
+      // The store gives every chunk it saves a new id, so even a touched file is replaced in the search index.
+      for (const update of updates) this.ctx.searchIndex.removeFile(update.path);
+      await this.ctx.searchIndex.add(chunks);
+      await this.ctx.store.compact();
+    });
     await yieldToEventLoop();
   }
 
@@ -310,7 +326,7 @@ class Pass {
   private async embed(batch: ChangedFile[], chunked: (Chunk[] | null)[]): Promise<FileUpdate[]> {
     if (batch.length === 0) return [];
     const hashes = chunked.map((chunks) => (chunks ?? []).map((chunk) => textHash(chunk.content)));
-    const vectors = await this.vectorsFor(chunked.flatMap((chunks) => chunks ?? []), hashes.flat());
+    const vectors = await timed(this.timings, 'embedMs', () => this.vectorsFor(chunked.flatMap((chunks) => chunks ?? []), hashes.flat()));
     const updates: FileUpdate[] = [];
     batch.forEach((changed, fileIndex) => {
       const chunks = chunked[fileIndex];

@@ -398,7 +398,7 @@ async function buildSearchIndex(
   log.info(`${searchIndex.count} chunks placed in ${Date.now() - started} ms`);
   const snapshot = await store.readSidecar('keywords.bin');
   const warmed = searchIndex
-    .warmKeywords(snapshot, (message) => log.warn(message))
+    .warmKeywords(snapshot, (message) => log.info(message), (message) => log.warn(message))
     .then(() => log.info(`keyword index of ${searchIndex.count} chunks ready in ${((Date.now() - started) / 1000).toFixed(1)} s`))
     .catch((error) => log.error(`keyword index build failed: ${oneLine(error)}`));
   return { searchIndex, warmed };

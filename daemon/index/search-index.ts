@@ -178,7 +178,7 @@ export class SearchIndex {
    * Fills the keyword index of chunks `place`d without text: from a persisted snapshot where it holds them (by chunk id),
    * the rest by reading and tokenising their text. In slices, like `add`.
    */
-  async warmKeywords(snapshot: Buffer | null, log: (message: string) => void): Promise<void> {
+  async warmKeywords(snapshot: Buffer | null, log: (message: string) => void, warn: (message: string) => void): Promise<void> {
     if (snapshot) {
       try {
         const slotById = new Map<number, number>();
@@ -186,18 +186,20 @@ export class SearchIndex {
         this.keyword = KeywordIndex.fromBytes(snapshot, (id) => slotById.get(id) ?? -1);
         for (const slot of slotById.values()) if (this.keyword.holds(slot)) this.inKeywords[slot] = 1;
       } catch (error) {
-        log(`the keyword snapshot is unusable, tokenising every chunk instead: ${(error as Error).message}`);
+        warn(`the keyword snapshot is unusable, tokenising every chunk instead: ${(error as Error).message}`);
         this.keyword = new KeywordIndex();
       }
     }
     const missing: number[] = [];
     for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && !this.inKeywords[slot]) missing.push(slot);
+    log(`keyword index: ${this.live - missing.length} chunks from the snapshot, ${missing.length} tokenised`);
     await this.indexText(missing, []);
   }
 
   /** True once enough has changed since the last snapshot that the next start would spend real time tokenising. */
   get snapshotDue(): boolean {
-    return this.changedSinceSnapshot > Math.max(SNAPSHOT_MIN_CHANGES, this.live * SNAPSHOT_CHANGED_SHARE);
+    const changed = this.changedSinceSnapshot;
+    return changed > 0 && (changed >= SNAPSHOT_MIN_CHANGES || changed >= this.live * SNAPSHOT_CHANGED_SHARE);
   }
 
   /** The keyword index as bytes (after merging its recent part), for a snapshot the next start loads instead of tokenising. */
