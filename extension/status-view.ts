@@ -25,7 +25,7 @@ function markdown(report: StatusReport): string {
   for (const p of report.projects) {
     lines.push(`## ${p.root}`, '',
       `- state: **${p.state}**${p.error ? ` — ${p.error}` : ''}`,
-      `- ${p.files} files, ${p.chunks} chunks, ${mb(p.indexBytes)} on disk`,
+      `- ${p.files} files, ${p.chunks} chunks, ${mb(p.indexBytes)} on disk, ${mb(p.memoryBytes)} in memory`,
       `- languages: ${Object.entries(p.languages).map(([l, n]) => `${l} ${n}`).join(', ') || 'none'}`,
       `- model: \`${p.model}\` (${p.dimension}-d); last indexed ${when(p.lastIndexedAt)}`,
       `- changes: ${WATCHING[p.watching]}`, '');

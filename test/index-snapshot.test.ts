@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { projectIndexDir } from '../daemon/paths';
-import type { IndexResult, SearchResult } from '../daemon/protocol';
+import type { IndexResult, ProjectStatus, SearchResult } from '../daemon/protocol';
 import { copySources } from './bench/source-corpus';
 import { cliJson, makeTempHome, runCli, waitFor, type TempHome } from './support';
 
@@ -74,6 +74,11 @@ test('after a pass the keyword snapshot is saved; a restart loads it and ranks e
   await startAndWarm();
   assert.deepEqual(lastWarm(), { fromSnapshot: chunks, tokenised: 0 }, 'nothing was tokenised');
   assert.deepEqual(await rankings(), expected);
+
+  const status = await cliJson<ProjectStatus>(['status', '--json'], { home: home.dir, cwd: root, ...LONG });
+  assert.ok(status.memoryBytes > chunks * 100 && status.indexBytes > chunks * 100, `${status.memoryBytes} B in memory, ${status.indexBytes} B on disk`);
+  const daemon = await runCli(['daemon', 'status'], { home: home.dir });
+  assert.match(daemon.stdout, /\d+ chunks, [\d.]+ [KMG]?B in memory, [\d.]+ [KMG]?B on disk/);
 });
 
 test('a damaged snapshot is refused with a log line, every chunk is tokenised, and the ranking is the same', async () => {

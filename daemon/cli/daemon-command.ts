@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { connect, daemonStatusIfRunning, restartDaemon, stopDaemon, type ClientOptions } from '../client';
 import type { DaemonStatus } from '../protocol';
-import { notice, printJson } from './output';
+import { formatBytes, notice, printJson } from './output';
 
 const options: ClientOptions = { client: 'cli', notify: notice };
 
@@ -57,7 +57,7 @@ function formatStatus(status: DaemonStatus): string {
     `  socket ${status.socket}`,
     `  model ${status.model}`,
     status.projects.length === 0 ? '  projects: none' : '  projects:',
-    ...status.projects.map((p) => `    ${p.root}  ${p.state}, ${p.files} files, ${p.chunks} chunks`),
+    ...status.projects.map((p) => `    ${p.root}  ${p.state}, ${p.files} files, ${p.chunks} chunks, ${formatBytes(p.memoryBytes)} in memory, ${formatBytes(p.indexBytes)} on disk`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -16,7 +16,7 @@ import {
   type ProjectStatus,
   type WatchMode,
 } from '../protocol';
-import { notice, printJson, UsageError } from './output';
+import { formatBytes, notice, printJson, UsageError } from './output';
 import { progressDisplay } from './progress-bar';
 
 const clientOptions: ClientOptions = { client: 'cli', notify: notice };
@@ -90,7 +90,7 @@ export function formatStatus(status: ProjectStatus): string {
     `state:   ${status.state}${status.progress?.percentage !== undefined ? ` (${status.progress.percentage}%)` : ''}${status.error ? `: ${status.error}` : ''}`,
     `files:   ${status.files}`,
     `chunks:  ${status.chunks}${languages ? ` (${languages})` : ''}`,
-    `index:   ${formatBytes(status.indexBytes)} on disk`,
+    `index:   ${formatBytes(status.indexBytes)} on disk, ${formatBytes(status.memoryBytes)} in the daemon's memory`,
     `model:   ${status.model} (${status.dimension}-d)`,
     `updated: ${status.lastIndexedAt === null ? 'never' : new Date(status.lastIndexedAt).toLocaleString()}`,
     `watch:   ${WATCH_MODE_TEXT[status.watching]}`,
@@ -104,12 +104,6 @@ const WATCH_MODE_TEXT: Record<WatchMode, string> = {
   polling: `a pass every ${WATCH_POLL_MS / 1000} s (file events could not start; see daemon.log)`,
   off: 'not yet (starts after the first index pass)',
 };
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 async function runReset(path: string | undefined, flags: { all?: boolean }): Promise<void> {
   if (flags.all && path) throw new UsageError('give a PATH or --all, not both');

@@ -29,3 +29,11 @@ export function reportError(error: unknown): number {
   const misused = error instanceof UsageError || (error instanceof ResponseError && error.code === ErrorCodes.InvalidParams);
   return misused ? ExitCode.Usage : ExitCode.Failure;
 }
+
+/** A byte count as people read it: B, KB, MB or GB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
