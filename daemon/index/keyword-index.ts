@@ -11,6 +11,10 @@
 // kept); `remove` bumps the counts already kept, from the text it is given. So df stays exact without a forward index
 // (per-document term ids, which would cost about as much memory as the postings themselves), and documents dead at load
 // (`fromBytes`) need nothing at all until a query touches their terms.
+//
+// Measured (`npm run bench:keywords`, real code in 30-line chunks): 18 MB at 100k chunks where the Map-per-term index held
+// 125 MB of heap, 164 MB at 1M; the snapshot loads in 40 ms / 357 ms. Exhaustive scoring of the varint postings costs
+// ~35 % over the flat pairs it replaced (p50 1.27 vs 0.93 ms at 100k).
 import { codeTermCounts, codeTokens } from './code-tokenizer';
 import type { Scored } from './fusion';
 import { grownArray } from './grown-array';

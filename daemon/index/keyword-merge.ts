@@ -42,14 +42,18 @@ export async function mergeTiers(plan: MergePlan, onSlice: () => Promise<void>):
 
   // The deltas' terms the base already has join its postings; the others follow as new terms.
   const deltaOfBase = new Map<number, DeltaTerm[]>();
-  const newTerms = new Map<string, DeltaTerm[]>();
+  const newTerms = new Map<string, { bytes: Uint8Array; entries: DeltaTerm[] }>();
   let seen = 0;
   for (const tier of deltas) {
     for (const [term, entry] of tier.terms) {
-      const bytes = Buffer.from(term, 'utf8');
-      const id = base.termCount === 0 ? -1 : base.find(bytes, termHash(bytes));
-      if (id >= 0) deltaOfBase.set(id, [...(deltaOfBase.get(id) ?? []), entry]);
-      else newTerms.set(term, [...(newTerms.get(term) ?? []), entry]);
+      const known = newTerms.get(term);
+      if (known) known.entries.push(entry);
+      else {
+        const bytes = Buffer.from(term, 'utf8');
+        const id = base.termCount === 0 ? -1 : base.find(bytes, termHash(bytes));
+        if (id < 0) newTerms.set(term, { bytes, entries: [entry] });
+        else deltaOfBase.set(id, [...(deltaOfBase.get(id) ?? []), entry]);
+      }
       if ((++seen & 1023) === 0) await clock.tick();
     }
   }
@@ -57,16 +61,15 @@ export async function mergeTiers(plan: MergePlan, onSlice: () => Promise<void>):
   // Sized so the buffers rarely grow while writing: a delta posting takes 8 bytes in memory, 1–4 encoded.
   const pairBytes = deltas.reduce((sum, tier) => sum + tier.pairBytes, 0);
   let newTermBytes = 0;
-  for (const term of newTerms.keys()) newTermBytes += Buffer.byteLength(term);
+  for (const { bytes } of newTerms.values()) newTermBytes += bytes.length;
   const out = new TermWriter(base.postings.length + pairBytes + 6 * 5 * newTerms.size, base.termText.length + newTermBytes,
-    base.termCount + newTerms.size);
+    base.termCount + newTerms.size, plan);
   for (let id = 0; id < base.termCount; id++) {
-    out.term(base.termText, base.termTextStart[id], base.termTextStart[id + 1], plan, id, deltaOfBase.get(id));
+    out.term(base.termText, base.termTextStart[id], base.termTextStart[id + 1], id, deltaOfBase.get(id));
     if ((id & 1023) === 0) await clock.tick();
   }
-  for (const [term, entries] of newTerms) {
-    const bytes = Buffer.from(term, 'utf8');
-    out.term(bytes, 0, bytes.length, plan, -1, entries);
+  for (const { bytes, entries } of newTerms.values()) {
+    out.term(bytes, 0, bytes.length, -1, entries);
     if ((++seen & 1023) === 0) await clock.tick();
   }
   await clock.tick();
@@ -98,8 +101,12 @@ class TermWriter {
   /** One term's pairs per field, before its header (which holds their byte lengths) can be written. */
   private readonly fieldPairs = [new ByteWriter(256), new ByteWriter(64), new ByteWriter(64)];
   private readonly df = [0, 0, 0];
+  /** No base document is dropped, so base documents keep their numbers and base postings are copied as they are. */
+  private readonly baseIntact: boolean;
 
-  constructor(postingBytes: number, textBytes: number, terms: number) {
+  constructor(postingBytes: number, textBytes: number, terms: number, private readonly plan: MergePlan) {
+    const lastBaseDoc = plan.base.docs - 1;
+    this.baseIntact = lastBaseDoc < 0 || plan.newDocOfOld[lastBaseDoc] === lastBaseDoc;
     this.text = new ByteWriter(textBytes);
     this.postings = new ByteWriter(postingBytes);
     this.textStart = new Uint32Array(terms + 1);
@@ -108,42 +115,64 @@ class TermWriter {
   }
 
   /** Writes the term `text[start, end)`: base term `baseId`'s live postings (if any), then the deltas'. */
-  term(text: Uint8Array, start: number, end: number, plan: MergePlan, baseId: number, entries: DeltaTerm[] = []): void {
+  term(text: Uint8Array, start: number, end: number, baseId: number, entries: DeltaTerm[] = []): void {
+    const { plan } = this;
+    if (baseId >= 0 && this.baseIntact && entries.length === 0) {
+      const base = plan.base;
+      this.postings.append(base.postings, base.termPostStart[baseId], base.termPostStart[baseId + 1]);
+      this.endTerm(text, start, end);
+      return;
+    }
     let any = false;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const pairs = this.fieldPairs[f];
       pairs.length = 0;
       this.df[f] = 0;
-      let last = baseId >= 0 ? this.copyBasePostings(plan, baseId, f) : -1;
+      let last = baseId >= 0 ? this.copyBasePostings(baseId, f) : -1;
       for (const entry of entries) {
         const postings = entry[f];
-        if (postings) last = this.copyDeltaPostings(plan, postings.pairs, postings.used, f, last);
+        if (postings) last = this.copyDeltaPostings(postings.pairs, postings.used, f, last);
       }
       any ||= this.df[f] > 0;
     }
     if (!any) return;
-    const id = this.terms++;
-    this.hashes[id] = termHash(text, start, end);
-    this.text.append(text, start, end);
-    this.textStart[id + 1] = this.text.length;
     for (let f = 0; f < FIELD_COUNT; f++) {
       this.postings.varint(this.df[f]);
       this.postings.varint(this.fieldPairs[f].length);
     }
     for (const pairs of this.fieldPairs) this.postings.append(pairs.bytes, 0, pairs.length);
+    this.endTerm(text, start, end);
+  }
+
+  /** Records the term whose postings were just written. */
+  private endTerm(text: Uint8Array, start: number, end: number): void {
+    const id = this.terms++;
+    this.hashes[id] = termHash(text, start, end);
+    this.text.append(text, start, end);
+    this.textStart[id + 1] = this.text.length;
     if (this.postings.length > 0xffffffff) throw new Error('keyword index: postings exceed 4 GiB; split the project');
     this.postStart[id + 1] = this.postings.length;
   }
 
   /** Re-encodes the live base postings of one term and field with new document numbers; returns the last one, or -1. */
-  private copyBasePostings(plan: MergePlan, id: number, field: number): number {
-    const { base, newDocOfOld } = plan;
+  private copyBasePostings(id: number, field: number): number {
+    const { base, newDocOfOld } = this.plan;
     base.locate(id, field);
     const out = this.fieldPairs[field];
     const cursor = new VarintCursor(base.postings, base.spanStart);
     const end = base.spanEnd;
     let oldDoc = 0;
     let last = -1;
+    if (this.baseIntact && base.spanDf > 0) {
+      out.append(base.postings, base.spanStart, end);
+      while (cursor.pos < end) {
+        const code = cursor.next();
+        oldDoc += Math.floor(code / 2);
+        if (code % 2 === 0) cursor.next();
+      }
+      this.df[field] += base.spanDf;
+      return oldDoc;
+    }
     while (cursor.pos < end) {
       const code = cursor.next();
       oldDoc += Math.floor(code / 2);
@@ -158,11 +187,12 @@ class TermWriter {
   }
 
   /** Appends one delta's live postings after document `previous` (-1: none yet); returns the last one. */
-  private copyDeltaPostings(plan: MergePlan, pairs: Uint32Array, used: number, field: number, previous: number): number {
+  private copyDeltaPostings(pairs: Uint32Array, used: number, field: number, previous: number): number {
+    const { newDocOfOld } = this.plan;
     const out = this.fieldPairs[field];
     let last = previous;
     for (let i = 0; i < used; i++) {
-      const doc = plan.newDocOfOld[pairs[2 * i]];
+      const doc = newDocOfOld[pairs[2 * i]];
       if (doc < 0) continue;
       out.pair(doc - (last < 0 ? 0 : last), pairs[2 * i + 1]);
       last = doc;
