@@ -4,7 +4,7 @@
 // later by its offset from the record's start (records move whole when a segment is compacted, so the offset holds):
 //   u8 kind, u32 headLength, head JSON (the file record without its chunks), u32 chunkCount,
 //   per chunk: u32 id, u32 startLine, u32 endLine, u32 textBytes, u16 symbolBytes, symbol UTF-8,
-//   per chunk: f32 scale, int8 × dimension (the vector, quantised: x ≈ code × scale),
+//   per chunk its vector's f32 scale, then per chunk its int8 × dimension codes (x ≈ code × scale), so both copy in one go,
 //   the chunks' texts as raw UTF-8, one after another.
 // A delete's payload is the kind byte and the file's path in UTF-8.
 import { crc32 } from 'node:zlib';
@@ -87,13 +87,14 @@ export function encodeUpsert(record: FileRecord, chunks: ChunkToWrite[], dimensi
     at += symbols[i].copy(payload, at);
   });
   const codes = new Int8Array(payload.buffer, payload.byteOffset, payload.length);
-  for (const chunk of chunks) {
+  const codesAt = at + 4 * chunks.length;
+  chunks.forEach((chunk, i) => {
     if (chunk.vector.length !== dimension) {
       throw new Error(`chunk at line ${chunk.startLine} has a ${chunk.vector.length}-d vector, the index expects ${dimension}`);
     }
-    at = payload.writeFloatLE(quantise(chunk.vector, codes, at + 4), at);
-    at += dimension;
-  }
+    payload.writeFloatLE(quantise(chunk.vector, codes, codesAt + i * dimension), at + 4 * i);
+  });
+  at = codesAt + chunks.length * dimension;
   const textOffsets: number[] = [];
   for (const chunk of chunks) {
     textOffsets.push(RECORD_HEAD + at);
@@ -142,13 +143,13 @@ export function decodePayload(payload: Buffer, dimension: number): SegmentRecord
     });
     at += CHUNK_FIXED + symbolBytes;
   }
-  const codes = new Int8Array(count * dimension);
+  if (at + count * (4 + dimension) > payload.length) throw new Error('record length does not match its chunks');
   const scales = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    scales[i] = payload.readFloatLE(at);
-    codes.set(new Int8Array(payload.buffer, payload.byteOffset + at + 4, dimension), i * dimension);
-    at += 4 + dimension;
-  }
+  new Uint8Array(scales.buffer).set(payload.subarray(at, at + 4 * count));
+  at += 4 * count;
+  const codes = new Int8Array(count * dimension);
+  new Uint8Array(codes.buffer).set(payload.subarray(at, at + count * dimension));
+  at += count * dimension;
   for (const chunk of chunks) {
     chunk.textOffset = RECORD_HEAD + at;
     at += chunk.textBytes;

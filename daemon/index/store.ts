@@ -158,6 +158,8 @@ export class ChunkStore {
   /** Live bytes per segment number. */
   private readonly liveBytes = new Map<number, number>();
   private liveChunks = 0;
+  /** The live records as the open decoded them, kept for the first `loadChunks` so it need not read the segments again. */
+  private decodedAtOpen: Map<string, { decoded: DecodedUpsert; location: RecordLocation }> | null = new Map();
   /** Open read handles by segment number, for `readText`. */
   private readonly readers = new Map<number, number>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -204,6 +206,7 @@ export class ChunkStore {
     await ChunkStore.destroy(dir);
     await mkdir(dir, { recursive: true });
     const store = new ChunkStore(dir, log, fresh(), reason, rollBytes);
+    store.decodedAtOpen = null;
     await store.writeManifest(store.manifest);
     return store;
   }
@@ -248,6 +251,14 @@ export class ChunkStore {
    * each file's chunks share one codes array. Reads one segment at a time.
    */
   async loadChunks(withText: boolean, sink: (chunks: IndexedChunk[]) => void | Promise<void>): Promise<void> {
+    const decoded = this.decodedAtOpen;
+    this.decodedAtOpen = null;
+    if (decoded && !withText) {
+      for (const [path, { decoded: record, location }] of decoded) {
+        if (this.fileMap.get(path)?.location === location) await sink(this.indexedChunks(record, location, null));
+      }
+      return;
+    }
     for (const segment of [...this.manifest.segments]) {
       const number = segmentNumber(segment.name);
       const data = await readFile(join(this.dir, segment.name)).catch(() => null);
@@ -339,6 +350,8 @@ export class ChunkStore {
   }
 
   private async applyNow(updates: FileUpdate[]): Promise<IndexedChunk[]> {
+    // What the open decoded no longer tells the whole story: a later `loadChunks` reads the segments.
+    this.decodedAtOpen = null;
     const next: Manifest = { ...this.manifest, segments: this.manifest.segments.map((s) => ({ ...s })), lastIndexedAt: Date.now() };
     const buffers: Buffer[] = [];
     const written: { update: FileUpdate; ids: number[]; textOffsets: number[]; textBytes: number[]; at: number; bytes: number }[] = [];
@@ -448,9 +461,12 @@ export class ChunkStore {
         const decoded = decodePayload(payload, this.manifest.dimension);
         if (decoded.kind === 'delete') {
           this.drop(decoded.path);
+          this.decodedAtOpen?.delete(decoded.path);
           continue;
         }
-        this.put(decoded.record, { segment: number, offset, bytes });
+        const location = { segment: number, offset, bytes };
+        this.put(decoded.record, location);
+        this.decodedAtOpen?.set(decoded.record.path, { decoded, location });
         this.upsertsOnDisk.set(decoded.record.path, (this.upsertsOnDisk.get(decoded.record.path) ?? 0) + 1);
       }
       // Bytes past the manifest's length belong to a batch that never committed.
@@ -492,7 +508,9 @@ export class ChunkStore {
    * without it, then deletes it. A crash before the commit leaves the copies past the manifest's length (dropped on open).
    */
   private async compactSegment(segment: SegmentEntry): Promise<void> {
+    this.decodedAtOpen = null;
     const started = Date.now();
+    const storeBytes = this.sizeOnDisk();
     const number = segmentNumber(segment.name);
     const data = await readFile(join(this.dir, segment.name));
     const moved: { location: RecordLocation; at: number }[] = [];
@@ -547,7 +565,11 @@ export class ChunkStore {
     for (const [hash, known] of this.known) if (known.location.segment === number) this.known.delete(hash);
     this.closeReader(number);
     await rm(join(this.dir, segment.name), { force: true });
-    this.log.info(`compacted ${segment.name} of the index at ${this.dir}: ${segment.bytes} → ${at} bytes kept, ${Date.now() - started} ms`);
+    // The copy sat beside the whole store until the old segment was deleted: that is all the free disk compaction needs.
+    this.log.info(
+      `compacted ${segment.name} of the index at ${this.dir}: ${segment.bytes} bytes, ${at} bytes copied beside a ` +
+        `${storeBytes}-byte store, ${Date.now() - started} ms`,
+    );
   }
 
   /** Appends `frames` (to a fresh segment when `roll`), a slice at a time, yielding between slices; contiguous. */
