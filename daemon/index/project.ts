@@ -89,6 +89,8 @@ export class Project {
   private closing = false;
   /** The keyword snapshot being written, if any: one at a time. */
   private snapshotting: Promise<void> | null = null;
+  /** The approximate vector index being trained and saved, if any: one at a time. */
+  private training: Promise<void> | null = null;
 
   constructor(private readonly options: ProjectOptions) {}
 
@@ -227,7 +229,10 @@ export class Project {
     const store = await ChunkStore.open(this.indexDir(), model, this.options.log);
     const { searchIndex, warmed } = await buildSearchIndex(store, model, this.options.log);
     const loaded = (this.loaded = { engine, store, searchIndex });
-    void warmed.then(() => this.saveSnapshotIfDue(loaded));
+    void warmed.then(() => {
+      this.saveSnapshotIfDue(loaded);
+      this.trainVectorsIfDue(loaded);
+    });
     this.options.log.info(`project ${this.root}: loaded ${store.fileCount} files, ${store.chunkCount} chunks`);
     this.setState(store.lastIndexedAt === null ? 'notIndexed' : 'ready');
     if (store.rebuiltReason) this.options.log.warn(`project ${this.root}: index dropped (${store.rebuiltReason}); running a full pass`);
@@ -293,6 +298,7 @@ export class Project {
       if (added + updated + deleted >= FULL_GC_AFTER_FILES) this.options.log.info(`full GC after the pass took ${fullGc()} ms`);
       void this.startWatcher();
       this.saveSnapshotIfDue(loaded);
+      this.trainVectorsIfDue(loaded);
       return result;
     } catch (error) {
       this.progress = undefined;
@@ -314,6 +320,24 @@ export class Project {
       .then(() => this.options.log.info(`project ${this.root}: keyword snapshot saved in ${Date.now() - started} ms`))
       .catch((error) => this.options.log.warn(`project ${this.root}: could not save the keyword snapshot: ${oneLine(error)}`))
       .finally(() => (this.snapshotting = null));
+  }
+
+  /**
+   * Trains the approximate vector index when the chunk count calls for it (in slices; searches scan exactly meanwhile)
+   * and saves its lists, so the next start adopts them.
+   */
+  private trainVectorsIfDue(loaded: Loaded): void {
+    if (this.training || this.closing) return;
+    const started = Date.now();
+    this.training = loaded.searchIndex
+      .maintainVectors()
+      .then(async (bytes) => {
+        if (!bytes || this.closing) return;
+        await loaded.store.writeSidecar('vectors.bin', [bytes]);
+        this.options.log.info(`project ${this.root}: approximate vector index trained and saved in ${Date.now() - started} ms`);
+      })
+      .catch((error) => this.options.log.warn(`project ${this.root}: could not train the approximate vector index: ${oneLine(error)}`))
+      .finally(() => (this.training = null));
   }
 
   private async startWatcher(): Promise<void> {
@@ -392,9 +416,12 @@ function newPendingPass(): PendingPass {
 async function buildSearchIndex(
   store: ChunkStore, model: { modelId: string; dimension: number }, log: Logger,
 ): Promise<{ searchIndex: SearchIndex; warmed: Promise<void> }> {
-  const searchIndex = await SearchIndex.create(model.dimension, store, fusionWeightsFor(model.modelId));
+  const exactVectors = process.env.CCC_EXACT_VECTORS === '1';
+  const searchIndex = await SearchIndex.create(model.dimension, store, fusionWeightsFor(model.modelId), exactVectors);
   const started = Date.now();
   await store.loadChunks(false, (chunks) => void searchIndex.place(chunks));
+  const vectors = await store.readSidecar('vectors.bin');
+  if (vectors) searchIndex.restoreVectors(vectors, (message) => log.warn(message));
   log.info(`${searchIndex.count} chunks placed in ${Date.now() - started} ms`);
   const snapshot = await store.readSidecar('keywords.bin');
   const warmed = searchIndex

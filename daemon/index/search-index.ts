@@ -18,6 +18,7 @@ import { planQuery, type QueryPlan } from './query-plan';
 import { kindPrior, longQueryFloor, passesFloor, RANKING } from './ranking';
 import type { IndexedChunk, RecordLocation } from './store';
 import { VectorIndex, type AllowedSlots } from './vector-index';
+import { decodeIvf, encodeIvf } from './vector-snapshot';
 
 export interface SearchQuery {
   text: string;
@@ -128,18 +129,24 @@ export class SearchIndex {
 
   private constructor(
     private readonly db: AnyOrama,
-    dimension: number,
+    private readonly dimension: number,
     private readonly fusion: FusionWeights,
     private readonly source: TextSource,
+    exactVectors: boolean,
   ) {
-    this.vectors = new VectorIndex(dimension);
+    this.vectors = new VectorIndex(dimension, exactVectors ? { approximateFrom: Infinity } : {});
   }
 
-  /** `fusion`: how hybrid search weighs the two sides, which depends on the model (`fusionWeightsFor`). */
-  static async create(dimension: number, source: TextSource, fusion: FusionWeights = BUILTIN_FUSION): Promise<SearchIndex> {
+  /**
+   * `fusion`: how hybrid search weighs the two sides, which depends on the model (`fusionWeightsFor`). `exactVectors`
+   * scans every vector at any size (`CCC_EXACT_VECTORS=1`: the reference `npm run bench:scale` measures recall against).
+   */
+  static async create(
+    dimension: number, source: TextSource, fusion: FusionWeights = BUILTIN_FUSION, exactVectors = false,
+  ): Promise<SearchIndex> {
     // The sorter is off: Orama's default sortable fields make every insert O(N).
     const db = create({ schema, sort: { enabled: false } }) as AnyOrama;
-    return new SearchIndex(db, dimension, fusion, source);
+    return new SearchIndex(db, dimension, fusion, source, exactVectors);
   }
 
   /** Chunks in the index. */
@@ -181,8 +188,7 @@ export class SearchIndex {
   async warmKeywords(snapshot: Buffer | null, log: (message: string) => void, warn: (message: string) => void): Promise<void> {
     if (snapshot) {
       try {
-        const slotById = new Map<number, number>();
-        for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0) slotById.set(this.chunkIds[slot], slot);
+        const slotById = this.slotsById();
         this.keyword = KeywordIndex.fromBytes(snapshot, (id) => slotById.get(id) ?? -1);
         for (const slot of slotById.values()) if (this.keyword.holds(slot)) this.inKeywords[slot] = 1;
       } catch (error) {
@@ -194,6 +200,23 @@ export class SearchIndex {
     for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && !this.inKeywords[slot]) missing.push(slot);
     log(`keyword index: ${this.live - missing.length} chunks from the snapshot, ${missing.length} tokenised`);
     await this.indexText(missing, []);
+  }
+
+  /** Adopts the approximate vector index's lists from their snapshot (`vectors.bin`); a bad one is left for training. */
+  restoreVectors(snapshot: Buffer, warn: (message: string) => void): void {
+    try {
+      const slotById = this.slotsById();
+      this.vectors.restoreIvf(decodeIvf(snapshot, this.dimension, this.slotCount, (id) => slotById.get(id) ?? -1));
+    } catch (error) {
+      warn((error as Error).message);
+    }
+  }
+
+  /** Trains the approximate vector index when it is due (in slices); its snapshot's bytes when it trained, else null. */
+  async maintainVectors(): Promise<Buffer | null> {
+    if (!(await this.vectors.maintain())) return null;
+    const state = this.vectors.ivfState();
+    return state && encodeIvf(state, this.dimension, (slot) => this.chunkIds[slot]);
   }
 
   /** True once enough has changed since the last snapshot that the next start would spend real time tokenising. */
@@ -295,6 +318,12 @@ export class SearchIndex {
     const k = this.fusion.keyword * keywordScore;
     const v = this.fusion.vector * Math.max(0, cosine ?? 0);
     return k + v > 0 ? k / (k + v) : 0;
+  }
+
+  private slotsById(): Map<number, number> {
+    const slotById = new Map<number, number>();
+    for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0) slotById.set(this.chunkIds[slot], slot);
+    return slotById;
   }
 
   /** A chunk's text: from the cache, else read from the store (and cached). */
