@@ -1,8 +1,9 @@
 // Builds every program of ccc into dist/. `node esbuild.mjs [--watch]`.
 // One entry per program; `tsc --noEmit` does the type checking.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import wabt from 'wabt';
 
 const watch = process.argv.includes('--watch');
 
@@ -81,6 +82,10 @@ for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'o
   mkdirSync(dirname(`dist/model/${file}`), { recursive: true });
   copyFileSync(`model/builtin/${file}`, `dist/model/${file}`);
 }
+// The vector search's SIMD kernel, from its WebAssembly text.
+const wat = (await wabt()).parseWat('int8-dot.wat', readFileSync('daemon/index/int8-dot.wat', 'utf8'), { simd: true });
+writeFileSync('dist/int8-dot.wasm', wat.toBinary({}).buffer);
+wat.destroy();
 if (watch) {
   for (const program of programs) await (await esbuild.context({ ...common, ...program })).watch();
 } else {
