@@ -57,9 +57,13 @@ export function definitionMatcher(names: string[]): DefinitionMatcher {
   const wanted = new Set(names.map((name) => name.toLowerCase()));
   const pattern = definitionPattern(names);
   const linePattern = new RegExp(pattern.source, 'i');
+  // Every pattern holds a name as written: a text without one cannot define it, and looking is far cheaper than the pattern.
+  const lastParts = [...new Set(names.map((name) => name.split('.').pop()!.toLowerCase()))];
   return {
     defines(symbol, content) {
-      return symbolNames(symbol).some((name) => wanted.has(name)) || pattern.test(content);
+      if (symbolNames(symbol).some((name) => wanted.has(name))) return true;
+      const lower = content.toLowerCase();
+      return lastParts.some((name) => lower.includes(name)) && pattern.test(content);
     },
     definitionLine(content) {
       const lines = content.split('\n');

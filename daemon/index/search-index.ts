@@ -17,6 +17,7 @@ import { ancestorFolders, compileGlob, extensionOf, InvalidParamsError, passesGl
 import { planQuery, type QueryPlan } from './query-plan';
 import { kindPrior, longQueryFloor, passesFloor, RANKING } from './ranking';
 import type { IndexedChunk, RecordLocation } from './store';
+import { TopK } from './top-k';
 import { VectorIndex, type AllowedSlots } from './vector-index';
 import { decodeIvf, encodeIvf } from './vector-snapshot';
 
@@ -95,6 +96,8 @@ const FILTER_CACHE_SIZE = 16;
 /** A keyword snapshot is rewritten once this many chunks, or this share of them, changed since the last one. */
 const SNAPSHOT_MIN_CHANGES = 2000;
 const SNAPSHOT_CHANGED_SHARE = 0.05;
+/** How deep, in hits per hit of the page, a search checks whether chunks define the queried names (see `judge`). */
+const DEFINITION_CHECKS_PER_HIT = 4;
 /** Texts of recently shown or judged chunks kept in memory. */
 const TEXT_CACHE_SIZE = 1024;
 
@@ -282,7 +285,11 @@ export class SearchIndex {
     return this.page(judged, query, plan);
   }
 
-  /** Evidence, priors and the floor for every candidate, best first. */
+  /**
+   * Evidence, priors and the floor for every candidate, best first. Whether a chunk defines a queried name needs its text
+   * (read from disk), so it is asked only while a candidate could still reach the first `DEFINITION_CHECKS_PER_HIT` × page
+   * hits: priors never raise a score, so one whose score before the mention prior is under that many final scores cannot.
+   */
   private judge(
     ranked: Scored[], query: SearchQuery, plan: QueryPlan, keyword: KeywordHits, cosines: Scored[], asked: Set<FileKind>,
   ): Judged[] {
@@ -299,14 +306,24 @@ export class SearchIndex {
       const file = this.files[fileNo]!;
       if (exclude && file.path === exclude.path && this.startLines[slot] <= exclude.endLine && this.endLines[slot] >= exclude.startLine) continue;
       const kind = file.kind;
-      const definition = plan.names.length > 0 && matcher.defines(this.symbols[slot], this.text(slot) ?? '');
-      // Mentions are what a search for tests or docs of a name wants ("tests for res.redirect"): no mention prior there.
-      const mentionOnly = plan.names.length > 0 && !definition && !(kind !== 'code' && asked.has(kind));
-      const prior = kindPrior(kind, asked) * (mentionOnly ? RANKING.mentionPrior : 1);
       const evidence = { matched: matched.get(slot) ?? 0, total: keyword.total, cosine: cosine.get(slot) ?? null };
       const weak = !passesFloor(query.mode, evidence, longFloor, this.fusion.minCosine);
       const keywordShare = this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine);
-      judged.push({ slot, file, kind, score: score * prior, keywordShare, definition, weak });
+      judged.push({ slot, file, kind, score: score * kindPrior(kind, asked), keywordShare, definition: false, weak });
+    }
+    judged.sort((a, b) => b.score - a.score);
+    if (plan.names.length === 0) return judged;
+    const best = new TopK(Math.max(FUSION_CANDIDATES / 2, (query.offset + query.limit) * DEFINITION_CHECKS_PER_HIT));
+    for (const hit of judged) {
+      // Mentions are what a search for tests or docs of a name wants ("tests for res.redirect"): no mention prior there.
+      const mentionsWanted = hit.kind !== 'code' && asked.has(hit.kind);
+      if (hit.score < best.floor) {
+        if (!mentionsWanted) hit.score *= RANKING.mentionPrior;
+        continue;
+      }
+      hit.definition = matcher.defines(this.symbols[hit.slot], this.text(hit.slot) ?? '');
+      if (!hit.definition && !mentionsWanted) hit.score *= RANKING.mentionPrior;
+      best.push(hit.slot, hit.score);
     }
     return judged.sort((a, b) => b.score - a.score);
   }
@@ -475,8 +492,9 @@ export class SearchIndex {
   /** Keyword hits the vector top-k missed still have a cosine; fusing them with 0 would undervalue them. */
   private withMissingCosines(vector: Scored[], keyword: Scored[], q: Float32Array): Scored[] {
     const seen = new Set(vector.map((hit) => hit.slot));
-    const extra = keyword.filter((hit) => !seen.has(hit.slot)).map((hit) => ({ slot: hit.slot, score: this.vectors.score(q, hit.slot) }));
-    return [...vector, ...extra];
+    const missing = Int32Array.from(keyword.filter((hit) => !seen.has(hit.slot)).map((hit) => hit.slot));
+    const scores = this.vectors.scores(q, missing);
+    return [...vector, ...Array.from(missing, (slot, i) => ({ slot, score: scores[i] }))];
   }
 
   /** The floor, the per-file cap and the page; then each returned hit's match window and reason. */

@@ -152,6 +152,23 @@ export class VectorIndex {
     return this.dot(intQuery(unitQuery(query)), slot);
   }
 
+  /** `score` for many slots at once (through the kernel); 0 for an empty slot. */
+  scores(query: Float32Array, slots: Int32Array): Float64Array {
+    const q = intQuery(unitQuery(query));
+    const result = new Float64Array(slots.length);
+    this.rows.setQuery(q.values);
+    for (let from = 0; from < slots.length; from += KERNEL_BLOCK) {
+      const n = Math.min(KERNEL_BLOCK, slots.length - from);
+      const valid = slots.subarray(from, from + n).map((slot) => (slot < this.capacity && this.present[slot] ? slot : 0));
+      const dots = this.rows.dotsList(valid, 0, n);
+      for (let i = 0; i < n; i++) {
+        const slot = slots[from + i];
+        result[from + i] = slot < this.capacity && this.present[slot] ? dots[i] * this.scales[slot] * q.scale : 0;
+      }
+    }
+    return result;
+  }
+
   /** The slot's dequantised vector (find-similar's query), null for an empty slot. */
   vector(slot: number): Float32Array | null {
     if (slot >= this.capacity || !this.present[slot]) return null;
