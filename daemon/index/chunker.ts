@@ -114,6 +114,17 @@ export class Chunker {
     return run;
   }
 
+  /**
+   * Lets the worker go once the calls queued so far are done, rather than after the idle delay: after a large pass its
+   * heap has grown with every grammar and file it parsed, and the daemon should not hold that until the next parse.
+   */
+  release(): void {
+    this.queue = this.queue.then(() => {
+      clearTimeout(this.idleTimer);
+      return this.retire();
+    });
+  }
+
   /** Stops at once: the worker is terminated and calls not yet answered reject, so a closing daemon never waits on a parse. */
   async close(): Promise<void> {
     this.closed = true;

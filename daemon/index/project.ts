@@ -295,7 +295,10 @@ export class Project {
       // Passes that found nothing (catch-up, polling) are routine: logged only at debug level.
       const level = added + updated + deleted > 0 ? 'info' : 'debug';
       this.options.log[level](`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
-      if (added + updated + deleted >= FULL_GC_AFTER_FILES) this.options.log.info(`full GC after the pass took ${fullGc()} ms`);
+      if (added + updated + deleted >= FULL_GC_AFTER_FILES) {
+        loaded.engine.chunker.release();
+        this.options.log.info(`full GC after the pass took ${fullGc()} ms`);
+      }
       void this.startWatcher();
       this.saveSnapshotIfDue(loaded);
       this.trainVectorsIfDue(loaded);
