@@ -106,8 +106,7 @@ export async function sphericalKMeans(
   const n = rows.length;
   const centroids = new Float32Array(k * dimension);
   if (n === 0) return centroids;
-  const picks = shuffledPrefix(n, Math.min(k, n), options.random);
-  for (let c = 0; c < k; c++) copyRow(points, rows[picks[c % picks.length]], centroids, c, dimension);
+  await seedPlusPlus(points, rows, centroids, dimension, k, options);
   const assignment = new Int32Array(n);
   const sums = new Float64Array(k * dimension);
   const sizes = new Int32Array(k);
@@ -134,6 +133,37 @@ export async function sphericalKMeans(
     await options.slicer.maybeYield();
   }
   return centroids;
+}
+
+/**
+ * k-means++ seeding on cosine distance: each next seed is a member drawn with probability ∝ (1 − its best cosine to the
+ * seeds so far)². Random seeds often put two in one cluster and none in another, which Lloyd's iterations rarely undo.
+ * Costs about one iteration.
+ */
+async function seedPlusPlus(
+  points: Float32Array, rows: Int32Array, centroids: Float32Array, dimension: number, k: number, options: KMeansOptions,
+): Promise<void> {
+  const n = rows.length;
+  const best = new Float64Array(n).fill(-1);
+  let pick = Math.floor(options.random() * n);
+  for (let c = 0; c < k; c++) {
+    copyRow(points, rows[pick], centroids, c, dimension);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      best[i] = Math.max(best[i], rowDot(points, rows[i], centroids, c, dimension));
+      total += (1 - best[i]) ** 2;
+      if ((i & 255) === 255) await options.slicer.maybeYield();
+    }
+    if (total <= 0) {
+      pick = Math.floor(options.random() * n);
+      continue;
+    }
+    let target = options.random() * total;
+    for (pick = 0; pick < n - 1; pick++) {
+      target -= (1 - best[pick]) ** 2;
+      if (target <= 0) break;
+    }
+  }
 }
 
 function copyRow(from: Float32Array, fromRow: number, to: Float32Array, toRow: number, dimension: number): void {
