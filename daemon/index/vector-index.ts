@@ -9,8 +9,11 @@
 //
 // How many slots a search scores is calibrated when the lists are trained, on the data itself: perturbed copies of
 // sample vectors are searched both ways and the budget (a share of all slots, for k = 10 and k = 100) is the least that
-// finds CALIBRATION_RECALL of their exact top-k. Clustered data (real code) needs a few per cent of the slots; uniform
-// random vectors, IVF's worst case, need a third or more — the same rule serves both. Numbers: `npm run bench:vectors`.
+// finds CALIBRATION_RECALL of their exact top-k. Real code vectors got 9 % of the slots at 1M (recall@10 0.985) and 19 %
+// at 100k; uniform random vectors, IVF's worst case, ~90 % — the same rule serves both. `npm run bench:vectors`.
+//
+// What bounds the speed at 1M: a probed slot costs ~2.5 sequential ones (its row is anywhere in 128 MB of codes). Laying
+// the rows out in list order at training (a slot → row map, permuted in place in slices) would make probing sequential.
 import type { Scored } from './fusion';
 import { seededRandom, shuffledPrefix, TimeSlicer, twoLevelKMeans, type TwoLevelCentroids } from './kmeans';
 import { TopK } from './top-k';
@@ -31,7 +34,7 @@ export interface IvfState {
   probe: Float32Array;
 }
 
-/** Vectors from which searches use the IVF: an exact int8 scan of 50k × 128-d takes ~4 ms here. */
+/** Vectors from which searches use the IVF: an exact int8 scan of 50k × 128-d takes ~5 ms on an idle core here. */
 const DEFAULT_APPROXIMATE_FROM = 50_000;
 /** Retrain when the count moved this much since training: lists grown by overflow get long, shrunk ones hold tombstones. */
 const RETRAIN_CHANGE = 0.3;
@@ -48,6 +51,13 @@ const CALIBRATION_RECALL = 0.98;
  * a chunk's twin (the bench's real queries have a median top-1 cosine of 0.75, CoSQA questions less).
  */
 const CALIBRATION_COSINES = [0.5, 0.6, 0.7, 0.8];
+/** Filtered searches probe this much further (see `probePlan`). */
+const FILTERED_BUDGET = 2;
+/** Scoring a probed slot costs this many sequential ones (scattered rows: measured 1.7 at 100k, 2.5 at 1M). */
+const PROBED_SCORE_COST = 1.5;
+/** A probed slot rejected by the filter costs a mask read, this fraction of scoring one (used to pick exact vs approximate). */
+const MASK_CHECK_COST = 1 / 16;
+
 /**
  * Noise around data points is not where real queries sit (another role's prefix, natural language): at 1M real vectors
  * they needed 2–2.6× the calibrated share for the same recall (twice the calibrated 0.014 found 0.938 of the top 10).
@@ -57,12 +67,6 @@ const CALIBRATION_COSINES = [0.5, 0.6, 0.7, 0.8];
 function withMargin(share: number): number {
   return Math.min(1, share + Math.min(2 * share, (1 - share) / 2));
 }
-/** Filtered searches probe this much further (see `probePlan`). */
-const FILTERED_BUDGET = 2;
-/** Scoring a probed slot costs this many sequential ones (scattered rows; measured 1.5–1.7 at 100k real vectors). */
-const PROBED_SCORE_COST = 1.5;
-/** A probed slot rejected by the filter costs a mask read, this fraction of scoring one (used to pick exact vs approximate). */
-const MASK_CHECK_COST = 1 / 16;
 
 export class VectorIndex {
   private capacity = 0;
@@ -104,6 +108,7 @@ export class VectorIndex {
     if (vector.length !== this.dimension) {
       throw new Error(`vector has ${vector.length} dimensions, the index holds ${this.dimension}: re-index with one model`);
     }
+    if (!Number.isInteger(slot) || slot < 0) throw new Error(`slot must be a non-negative integer, got ${slot}`);
     if (slot >= this.capacity) this.grow(Math.max(slot + 1, this.capacity * 2));
     if (this.present[slot]) this.delete(slot);
     let max = 0;
