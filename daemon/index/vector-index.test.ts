@@ -237,5 +237,6 @@ test('bad input: a vector of another dimension is refused with a clear message',
   const index = new VectorIndex(DIM);
   assert.throws(() => index.set(0, new Float32Array(3)), /3 dimensions, the index holds 128/);
   assert.throws(() => index.search(new Float32Array(3), 10), /3 dimensions/);
+  assert.throws(() => index.set(-1, new Float32Array(DIM)), /non-negative integer/);
   assert.deepEqual(index.search(new Float32Array(DIM), 10), []);
 });

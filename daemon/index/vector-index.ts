@@ -9,8 +9,11 @@
 //
 // How many slots a search scores is calibrated when the lists are trained, on the data itself: perturbed copies of
 // sample vectors are searched both ways and the budget (a share of all slots, for k = 10 and k = 100) is the least that
-// finds CALIBRATION_RECALL of their exact top-k. Clustered data (real code) needs a few per cent of the slots; uniform
-// random vectors, IVF's worst case, need a third or more — the same rule serves both. Numbers: `npm run bench:vectors`.
+// finds CALIBRATION_RECALL of their exact top-k. Real code vectors got 9 % of the slots at 1M (recall@10 0.985) and 19 %
+// at 100k; uniform random vectors, IVF's worst case, ~90 % — the same rule serves both. `npm run bench:vectors`.
+//
+// What bounds the speed at 1M: a probed slot costs ~2.5 sequential ones (its row is anywhere in 128 MB of codes). Laying
+// the rows out in list order at training (a slot → row map, permuted in place in slices) would make probing sequential.
 import type { Scored } from './fusion';
 import { Int8Rows, KERNEL_BLOCK } from './int8-kernel';
 import { quantise } from './quantise';
@@ -54,6 +57,15 @@ const CALIBRATION_RECALL = 0.98;
  * a chunk's twin (the bench's real queries have a median top-1 cosine of 0.75, CoSQA questions less).
  */
 const CALIBRATION_COSINES = [0.5, 0.6, 0.7, 0.8];
+/** The largest k a search's probe budget grows for (see `probePlan`). */
+const PROBED_K_MAX = 100;
+/** Filtered searches probe this much further (see `probePlan`). */
+const FILTERED_BUDGET = 2;
+/** Scoring a probed slot costs this many scanned ones (the kernel gathers probed rows by id, scans a range in order: 4.3× at 100k). */
+const PROBED_SCORE_COST = 4;
+/** A probed slot rejected by the filter costs a mask read, this fraction of scoring one (used to pick exact vs approximate). */
+const MASK_CHECK_COST = 1 / 16;
+
 /**
  * Noise around data points is not where real queries sit (another role's prefix, natural language): at 1M real vectors
  * they needed 2–2.6× the calibrated share for the same recall (twice the calibrated 0.014 found 0.938 of the top 10).
@@ -63,12 +75,6 @@ const CALIBRATION_COSINES = [0.5, 0.6, 0.7, 0.8];
 function withMargin(share: number): number {
   return Math.min(1, share + Math.min(2 * share, (1 - share) / 2));
 }
-/** The largest k a search's probe budget grows for (see `probePlan`). */
-const PROBED_K_MAX = 100;
-/** Filtered searches probe this much further (see `probePlan`). */
-const FILTERED_BUDGET = 2;
-/** A probed slot rejected by the filter costs a mask read, this fraction of scoring one (used to pick exact vs approximate). */
-const MASK_CHECK_COST = 1 / 16;
 
 export class VectorIndex {
   private capacity = 0;
@@ -86,6 +92,8 @@ export class VectorIndex {
   /** Slots set or deleted while a training runs, re-assigned before its lists replace the old ones. */
   private touched: number[] | null = null;
   private path: 'exact' | 'approximate' = 'exact';
+  /** The slots of the list being probed. */
+  private listBuffer = new Int32Array(1024);
 
   constructor(
     private readonly dimension: number,
@@ -126,6 +134,7 @@ export class VectorIndex {
   }
 
   private makeRoom(slot: number): void {
+    if (!Number.isInteger(slot) || slot < 0) throw new Error(`slot must be a non-negative integer, got ${slot}`);
     if (slot >= this.capacity) this.grow(Math.max(slot + 1, this.capacity * 2));
     if (this.present[slot]) this.delete(slot);
   }
@@ -186,8 +195,7 @@ export class VectorIndex {
     const plan = this.probePlan(ivf, k, allowed);
     if (allowed && allowed.slots.length <= plan.cost) return this.exactSearch(q, k, allowed);
     this.path = 'approximate';
-    this.rows.setQuery(q.values);
-    return ivf.search(unit, k, plan, allowed?.mask, (slots, count, top) => this.scoreSlots(q, slots, count, top));
+    return this.probe(ivf, unit, q, k, plan, allowed?.mask);
   }
 
   /**
@@ -269,6 +277,26 @@ export class VectorIndex {
     return ((a + b + c + d) | 0) * this.scales[slot] * q.scale;
   }
 
+  /** Lists nearest the query first, their allowed slots scored, until the plan's budget is spent and k were scored. */
+  private probe(ivf: Ivf, unit: Float64Array, q: IntQuery, k: number, plan: ProbePlan, mask: Uint8Array | undefined): Scored[] {
+    const top = new TopK(k);
+    this.rows.setQuery(q.values);
+    const order = listsByScore(ivf.centroids, unit, this.dimension);
+    const counts = new Int32Array(2);
+    let visited = 0;
+    let scored = 0;
+    for (let i = 0; i < order.length && (visited < plan.visit || scored < plan.score); i++) {
+      const list = order[i];
+      if (this.listBuffer.length < ivf.listCapacity(list)) this.listBuffer = new Int32Array(ivf.listCapacity(list) * 2);
+      const slots = this.listBuffer;
+      ivf.collect(list, mask, slots, counts);
+      this.scoreSlots(q, slots, counts[0], top);
+      scored += counts[0];
+      visited += counts[1];
+    }
+    return top.sorted();
+  }
+
   private exactSearch(q: IntQuery, k: number, allowed: AllowedSlots | undefined): Scored[] {
     this.path = 'exact';
     const top = new TopK(k);
@@ -315,7 +343,7 @@ export class VectorIndex {
     const unfiltered = Math.max(k, Math.ceil(probeShare(ivf.probe, k) * this.live));
     const score = Math.min(factor * unfiltered, allowed ? allowed.slots.length : this.live);
     const visit = Math.min(this.live, factor * Math.max(Math.ceil(probeShare(ivf.probe, k / share) * this.live), Math.ceil(unfiltered / share)));
-    return { visit, score, cost: ivf.nlist + score + visit * MASK_CHECK_COST };
+    return { visit, score, cost: ivf.nlist + score * PROBED_SCORE_COST + visit * MASK_CHECK_COST };
   }
 
   private dequantise(slot: number, into: Float32Array): Float32Array {
@@ -475,7 +503,7 @@ interface ProbePlan {
   visit: number;
   /** Allowed slots to score before stopping. */
   score: number;
-  /** Estimated work in slot scorings, to compare with an exact scan of the allowed slots. */
+  /** Estimated work in sequential slot scorings, to compare with an exact scan of the allowed slots. */
   cost: number;
 }
 
@@ -492,8 +520,6 @@ class Ivf {
   private readonly overflowLength: Int32Array;
   /** Vectors when it was trained (or restored). */
   trainedCount = 0;
-  /** One probed list's allowed members, handed to the kernel at once. */
-  private batch = new Int32Array(1024);
 
   /** `csr` must be `csrSteps(listOf)`'s result. */
   constructor(
@@ -544,37 +570,32 @@ class Ivf {
     entries[at] = entries[last];
   }
 
-  /** Probes lists nearest `q` first, scoring allowed slots, until the plan's budget is spent and k were scored. */
-  /** The best `k` by probing the lists nearest `q`, each list's allowed members scored in one batch by `scoreSlots`. */
-  search(q: Float64Array, k: number, plan: ProbePlan, mask: Uint8Array | undefined, scoreSlots: (slots: Int32Array, count: number, top: TopK) => void): Scored[] {
-    const top = new TopK(k);
-    const order = listsByScore(this.centroids, q, this.dimension);
-    let visited = 0;
-    let scored = 0;
-    for (let i = 0; i < order.length; i++) {
-      const list = order[i];
-      const size = this.offsets[list + 1] - this.offsets[list] + this.overflowLength[list];
-      if (this.batch.length < size) this.batch = new Int32Array(size * 2);
-      const batch = this.batch;
-      let n = 0;
-      for (let m = this.offsets[list]; m < this.offsets[list + 1]; m++) {
-        const slot = this.members[m];
-        if (this.listOf[slot] !== list) continue;
-        visited++;
-        if (!mask || mask[slot]) batch[n++] = slot;
-      }
-      const extra = this.overflow[list];
-      for (let m = 0; m < this.overflowLength[list]; m++) {
-        visited++;
-        if (!mask || mask[extra[m]]) batch[n++] = extra[m];
-      }
-      scored += n;
-      scoreSlots(batch, n, top);
-      if (visited >= plan.visit && scored >= plan.score) break;
-    }
-    return top.sorted();
+  /** Entries `list` may hold: a bound for `collect`'s output. */
+  listCapacity(list: number): number {
+    return this.offsets[list + 1] - this.offsets[list] + this.overflowLength[list];
   }
 
+  /**
+   * Writes the slots of `list` that the mask allows into `out`; `counts` gets [allowed, visited] (visited: the list's
+   * live slots, allowed or not). Entries whose slot has moved to another list or gone are skipped.
+   */
+  collect(list: number, mask: Uint8Array | undefined, out: Int32Array, counts: Int32Array): void {
+    let allowed = 0;
+    let visited = 0;
+    for (let m = this.offsets[list]; m < this.offsets[list + 1]; m++) {
+      const slot = this.members[m];
+      if (this.listOf[slot] !== list) continue;
+      visited++;
+      if (!mask || mask[slot]) out[allowed++] = slot;
+    }
+    const extra = this.overflow[list];
+    for (let m = 0; m < this.overflowLength[list]; m++) {
+      visited++;
+      if (!mask || mask[extra[m]]) out[allowed++] = extra[m];
+    }
+    counts[0] = allowed;
+    counts[1] = visited;
+  }
 
   memoryBytes(): number {
     let overflow = 0;
