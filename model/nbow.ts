@@ -4,6 +4,7 @@
 // Trained contrastively: in a batch of (doc, code) pairs every other pair's code is a negative for a doc and vice versa
 // (symmetric softmax cross-entropy over cosine × scale), with Adam. Typed arrays, the three B×B products in onnxruntime
 // (gemm.ts); one thread; seeded.
+import { seededRandom } from '../daemon/index/seeded-random';
 import { BatchProducts } from './gemm';
 
 export interface TrainParams {
@@ -43,18 +44,6 @@ export interface EpochReport {
   seconds: number;
   /** The table after this epoch (the one being trained: copy it to keep it). */
   table: Float32Array;
-}
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function bagsOf(texts: readonly (readonly number[])[]): Bags {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom, sphericalKMeans, TimeSlicer, twoLevelKMeans } from './kmeans';
+import { sphericalKMeans, TimeSlicer, twoLevelKMeans } from './kmeans';
+import { seededRandom } from './seeded-random';
 
 const DIM = 16;
 

@@ -6,6 +6,7 @@
 import { create, insert, remove, type AnyOrama } from '@orama/orama';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { DEFAULT_MAX_PER_FILE, type FileHit, type FileKind, type SearchHit, type SearchMode } from '../protocol';
+import type { Chunk } from './chunker';
 import { codeTokens } from './code-tokenizer';
 import { definitionMatcher, type DefinitionMatcher } from './definitions';
 import { fileKind } from './file-kind';
@@ -519,23 +520,13 @@ export class SearchIndex {
   }
 
   /** What a hit shows of its chunk, its text read now. */
-  private hitFields(hit: Judged): ChunkFields {
+  private hitFields(hit: Judged): Chunk {
     const { slot, file } = hit;
     return {
       path: file.path, language: file.language, startLine: this.startLines[slot], endLine: this.endLines[slot], symbol: this.symbols[slot],
       content: this.text(slot) ?? '',
     };
   }
-}
-
-/** A chunk's fields as a hit shows them. */
-interface ChunkFields {
-  path: string;
-  language: string;
-  startLine: number;
-  endLine: number;
-  symbol: string;
-  content: string;
 }
 
 /**
@@ -573,7 +564,7 @@ function capPerFile(hits: Judged[], maxPerFile: number | undefined, wanted: numb
 }
 
 /** Files scored from their best chunks: the best, plus a small share of the next two; kept in [0, 1]. Best first. */
-function rankFiles(hits: Judged[], fields: (hit: Judged) => ChunkFields): { file: FileHit; best: Judged }[] {
+function rankFiles(hits: Judged[], fields: (hit: Judged) => Chunk): { file: FileHit; best: Judged }[] {
   const byFile = new Map<string, Judged[]>();
   for (const hit of hits) {
     const list = byFile.get(hit.file.path);
@@ -594,7 +585,7 @@ function rankFiles(hits: Judged[], fields: (hit: Judged) => ChunkFields): { file
   return files.sort((a, b) => b.file.score - a.file.score);
 }
 
-function toSearchHit(chunk: ChunkFields, hit: Judged, plan: QueryPlan, weights: Map<string, number>, matcher: DefinitionMatcher): SearchHit {
+function toSearchHit(chunk: Chunk, hit: Judged, plan: QueryPlan, weights: Map<string, number>, matcher: DefinitionMatcher): SearchHit {
   const { window, found } = matchWindow(chunk.startLine, chunk.content, chunk.symbol, weights, matcher);
   const chunkTerms = new Set([...found, ...codeTokens(`${chunk.symbol}\n${chunk.path}`)]);
   const keyword = Math.round(hit.keywordShare * 1000) / 1000;

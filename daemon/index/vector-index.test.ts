@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from './kmeans';
+import { seededRandom } from './seeded-random';
 import { VectorIndex, type AllowedSlots } from './vector-index';
 
 const DIM = 128;

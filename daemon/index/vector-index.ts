@@ -17,7 +17,8 @@
 import type { Scored } from './fusion';
 import { Int8Rows, KERNEL_BLOCK } from './int8-kernel';
 import { quantise } from './quantise';
-import { seededRandom, shuffledPrefix, TimeSlicer, twoLevelKMeans, type TwoLevelCentroids } from './kmeans';
+import { shuffledPrefix, TimeSlicer, twoLevelKMeans, type TwoLevelCentroids } from './kmeans';
+import { seededRandom } from './seeded-random';
 import { TopK } from './top-k';
 
 /** Which slots a search may return: a mask by slot (1 = allowed) and the same slots listed, ascending. */

@@ -8,9 +8,9 @@ import { Chunker } from '../../daemon/index/chunker';
 import { loadEmbedder } from '../../daemon/index/embedder';
 import { loadProjectSettings } from '../../daemon/index/settings';
 import { readSourceFile, walkProject } from '../../daemon/index/walker';
-import { DaemonStatusRequest, SearchRequest, type IndexResult } from '../../daemon/protocol';
+import { SearchRequest, type IndexResult } from '../../daemon/protocol';
 import { languageForPath } from '../../grammars/languages';
-import { cliJson, connectRaw, DIST, makeTempHome } from '../support';
+import { cliJson, connectRaw, daemonRss, DIST, makeTempHome } from '../support';
 
 const REPO = resolve(__dirname, '..', '..');
 const CORPUS_FILES = Number(process.env.CCC_BENCH_FILES ?? 10_000);
@@ -87,15 +87,6 @@ async function editToSearchable(home: string, root: string): Promise<number> {
       if (Date.now() - started > 30_000) throw new Error('the edit was not searchable after 30 s');
       await new Promise((r) => setTimeout(r, 10));
     }
-  } finally {
-    raw.close();
-  }
-}
-
-async function daemonRss(home: string): Promise<number> {
-  const raw = await connectRaw(home, { client: 'cli' });
-  try {
-    return (await raw.connection.sendRequest(DaemonStatusRequest)).rssBytes;
   } finally {
     raw.close();
   }

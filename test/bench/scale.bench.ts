@@ -14,7 +14,6 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { projectIndexDir } from '../../daemon/paths';
 import {
-  DaemonStatusRequest,
   IndexRequest,
   SearchRequest,
   StatusRequest,
@@ -22,7 +21,7 @@ import {
   type SearchParams,
   type SearchResult,
 } from '../../daemon/protocol';
-import { connectRaw, makeTempHome, runCli, waitFor, type RawConnection } from '../support';
+import { connectRaw, daemonRss, makeTempHome, runCli, waitFor, type RawConnection } from '../support';
 import { biggestFolder, buildBranchRepo, buildCorpus, drawQueries, markComplete, markIncomplete, type Corpus } from './scale-corpus';
 
 /** Chunks per corpus file, measured on this corpus (IndexResult.chunks / files: 12.3 at 455 files, 9.9 at 9,091); sizes the corpora. */
@@ -111,15 +110,6 @@ function percentile(values: number[], p: number): number {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 0)} s`;
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 const count = (n: number) => n.toLocaleString('en-US');
-
-async function daemonRss(home: string): Promise<number> {
-  const raw = await connectRaw(home, { client: 'cli' });
-  try {
-    return (await raw.connection.sendRequest(DaemonStatusRequest)).rssBytes;
-  } finally {
-    raw.close();
-  }
-}
 
 /** Apparent size of every file under `dir` (0 while it does not exist); a file removed mid-walk counts as gone. */
 function folderBytes(dir: string): number {

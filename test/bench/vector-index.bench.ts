@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadEmbedder } from '../../daemon/index/embedder';
-import { seededRandom } from '../../daemon/index/kmeans';
+import { seededRandom } from '../../daemon/index/seeded-random';
 import { VectorIndex, type AllowedSlots } from '../../daemon/index/vector-index';
 import { listSources } from './source-corpus';
 

@@ -20,7 +20,7 @@ export { makeTempHome, type TempHome } from './home';
 export { runCli, cliJson, CCC_JS, DAEMON_JS, DIST, type CliOptions, type CliResult } from './cli';
 export { readPid, isAlive, waitFor, daemonProcesses } from './process';
 export { buildDaemonVariant } from './build-variant';
-export { connectRaw, type RawConnection } from './raw';
+export { connectRaw, daemonRss, type RawConnection } from './raw';
 export { withIndexedProject, type IndexedProject } from './indexed-project';
 export { connectMcp, toolText, type McpSession } from './mcp';
 export { makeDtsProject, exited, untilIndexing } from './dts-project';

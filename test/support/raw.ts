@@ -4,7 +4,7 @@ import { InitializeRequest, type InitializeResult } from 'vscode-languageserver-
 import { createMessageConnection, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { SocketMessageReader } from '../../daemon/message-reader';
 import { homePaths } from '../../daemon/paths';
-import { PROTOCOL_VERSION, type ClientKind, type HandshakeOptions } from '../../daemon/protocol';
+import { DaemonStatusRequest, PROTOCOL_VERSION, type ClientKind, type HandshakeOptions } from '../../daemon/protocol';
 
 export interface RawConnection {
   connection: MessageConnection;
@@ -35,4 +35,14 @@ export async function connectRaw(home: string, options: { client?: ClientKind; v
     initializationOptions: handshake,
   });
   return { connection, socket, initialize, close };
+}
+
+/** The running daemon's resident memory, asked over the protocol. */
+export async function daemonRss(home: string): Promise<number> {
+  const raw = await connectRaw(home, { client: 'cli' });
+  try {
+    return (await raw.connection.sendRequest(DaemonStatusRequest)).rssBytes;
+  } finally {
+    raw.close();
+  }
 }
