@@ -133,6 +133,22 @@ describe('Chunker worker lifecycle', () => {
     }
   });
 
+  it('release lets the worker go after the queued calls; the next call starts a new one', async () => {
+    const chunker = new Chunker({ distDir });
+    try {
+      const first = chunker.chunk(files);
+      chunker.release();
+      const parsed = await first;
+      assert.ok(parsed[0].some((c) => c.symbol === 'class Greeter > method greet'), 'the call queued before release completes');
+      await chunker.chunk(files);
+      assert.equal(chunker.workersStarted, 2, 'released after the first call, so the second started another');
+      await chunker.chunk(files);
+      assert.equal(chunker.workersStarted, 2, 'without a release the worker stays for the next call');
+    } finally {
+      await chunker.close();
+    }
+  });
+
   it('replaces a worker that dies mid-file, tries the file once more, then cuts it as text and reports why', async () => {
     const crashing = { ...samples.find((s) => s.language === 'go')!, language: 'python' };
     process.env.CCC_TEST_PARSE_CRASH_PATH = crashing.path;
