@@ -19,17 +19,20 @@ const noSharp = {
 };
 
 // Parts only one command needs load from their own bundle when that command runs: compiling them made every other ccc
-// command start slower. `ccc mcp` → dist/mcp.js (MCP SDK, zod, ajv: ~1.4 MB); `ccc init` → dist/settings.js (yaml).
-const apart = [
+// command start slower. `ccc mcp` → dist/mcp.js (MCP SDK, zod, ajv: ~1.4 MB); `ccc init` → dist/settings.js (yaml); a
+// configured embedding model → dist/transformers.js (transformers.js: ~2 MB the daemon parsed at every start).
+const cliApart = [
   { filter: /\/mcp\/server$/, entry: 'daemon/mcp/server.ts', bundle: 'mcp.js' },
   { filter: /\/index\/settings$/, entry: 'daemon/index/settings.ts', bundle: 'settings.js' },
 ];
-const loadApart = {
+const daemonApart = [{ filter: /\/transformers-runtime$/, entry: 'daemon/index/transformers-runtime.ts', bundle: 'transformers.js' }];
+const apart = [...cliApart, ...daemonApart];
+const loadApart = (parts) => ({
   name: 'load-apart',
   setup(build) {
-    for (const { filter, bundle } of apart) build.onResolve({ filter }, () => ({ path: `./${bundle}`, external: true }));
+    for (const { filter, bundle } of parts) build.onResolve({ filter }, () => ({ path: `./${bundle}`, external: true }));
   },
-};
+});
 
 const common = {
   bundle: true,
@@ -46,10 +49,13 @@ const nodeExternals = ['onnxruntime-node', 'onnxruntime-common', '@parcel/watche
 
 const programs = [
   { entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode', ...nodeExternals] },
-  { entryPoints: ['daemon/server/main.ts'], outfile: 'dist/daemon.js', platform: 'node', format: 'cjs', external: nodeExternals },
+  {
+    entryPoints: ['daemon/server/main.ts'], outfile: 'dist/daemon.js', platform: 'node', format: 'cjs', external: nodeExternals,
+    plugins: [...common.plugins, loadApart(daemonApart)],
+  },
   {
     entryPoints: ['daemon/cli/main.ts'], outfile: 'dist/ccc.js', platform: 'node', format: 'cjs', external: nodeExternals,
-    plugins: [...common.plugins, loadApart], banner: { js: '#!/usr/bin/env node' },
+    plugins: [...common.plugins, loadApart(cliApart)], banner: { js: '#!/usr/bin/env node' },
   },
   ...apart.map(({ entry, bundle }) => ({ entryPoints: [entry], outfile: `dist/${bundle}`, platform: 'node', format: 'cjs', external: nodeExternals })),
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },

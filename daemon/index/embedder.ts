@@ -110,9 +110,9 @@ function builtinModelId(dir: string): string {
 }
 
 function transformers(): Transformers {
-  // The CommonJS build: esbuild bundles it into the daemon; its ESM build would need import.meta.
+  // Required here, on first use, so that only a configured model loads it (`transformers-runtime.ts`).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@huggingface/transformers') as Transformers;
+  return require('./transformers-runtime') as Transformers;
 }
 
 // transformers.js keeps its settings in one global `env`, so loads take turns.

@@ -129,7 +129,10 @@ export class VectorIndex {
   /** Stores a vector already quantised (the store keeps them so): `dimension` codes of `codes` from `at`, and its scale. */
   setQuantised(slot: number, codes: Int8Array, at: number, scale: number): void {
     this.makeRoom(slot);
-    this.codes.set(codes.subarray(at, at + this.dimension), slot * this.stride);
+    // A loop, not `set(subarray)`: a load places every chunk this way, and a view per chunk is garbage per chunk.
+    const target = this.codes;
+    const base = slot * this.stride;
+    for (let i = 0; i < this.dimension; i++) target[base + i] = codes[at + i];
     this.scales[slot] = scale;
     this.placed(slot, null);
   }
