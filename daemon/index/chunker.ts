@@ -173,9 +173,7 @@ export class Chunker {
       let ready = false;
       const detach = () => {
         clearTimeout(timer);
-        // A worker let go may still fail on its way out (Emscripten aborts after tree-sitter reported it could not start):
-        // an 'error' event without a listener would be thrown in the daemon's main thread.
-        worker?.off('message', onMessage).off('error', onError).off('exit', onExit).on('error', ignoreLateError);
+        worker?.off('message', onMessage).off('error', onError).off('exit', onExit);
         worker = undefined;
       };
       const fail = (error: Error) => {
@@ -292,6 +290,9 @@ export class Chunker {
     if (!this.worker) {
       const workerData: ParseWorkerData = { grammarsDir: join(this.distDir, 'grammars') };
       this.worker = new Worker(join(this.distDir, 'parse-worker.js'), { workerData });
+      // A worker let go may still fail on its way out (Emscripten aborts after tree-sitter reported it could not start):
+      // an 'error' event without a listener would be thrown in the daemon's main thread. One listener for its whole life.
+      this.worker.on('error', ignoreLateError);
       this.filesSent = 0;
       this.languagesLoaded = new Set();
       this.heapTooBig = false;

@@ -1,6 +1,6 @@
 // The growing tier of the keyword index: documents added since the last freeze, in a Map from term to flat postings
 // (document, term frequency) per field. Quick to add to and a few hundred bytes per distinct term, so it stays small:
-// the index folds it into its frozen base (`keyword-merge.ts`) once it holds ~20k documents.
+// the index folds it into its frozen base (`keyword-merge.ts`) once it holds 10 % of the base's documents.
 import { FIELD_COUNT } from './keyword-base';
 
 /** A term's postings in one field: `pairs[2i]` a document number, `pairs[2i + 1]` its term frequency. */

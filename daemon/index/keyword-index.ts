@@ -3,7 +3,7 @@
 // and a delta (`keyword-delta.ts`: a Map of flat postings) for the documents added since the last freeze. Both are scored
 // with the same global statistics (live documents, df summed over the tiers, average field lengths), so a document
 // scores the same whichever tier holds it. `freeze` folds the delta into a new base (`keyword-merge.ts`) in slices that
-// yield to the event loop; it runs by itself once the delta holds ~20k documents.
+// yield to the event loop; it runs by itself once the delta holds 10 % of the base (at least 2,048 documents).
 //
 // Documents are numbered in insertion order across the tiers; removing one only marks it dead (document → slot -1), and
 // a slot reused by a new chunk gets a new number, so a stale posting can never score it. A dead base document's df is
@@ -56,10 +56,12 @@ export interface KeywordHits {
   total: number;
 }
 
-
-/** The delta is frozen into the base once it (with the base's dead documents) reaches 10 % of the base, within these. */
+/**
+ * The delta is frozen into the base once it (with the base's dead documents) reaches 10 % of the base, and at least this
+ * many: a freeze rewrites the whole base, so a fixed cap made a churn of 300k chunks at 1M rewrite the base 30 times
+ * (10 minutes of a pass); a share keeps the rewriting proportional to the change.
+ */
 const MIN_PENDING_TO_FREEZE = 2_048;
-const MAX_PENDING_TO_FREEZE = 20_000;
 
 /** A term looked up in every tier: its base term id (or -1) and its entry in each delta. */
 interface TermRef {
@@ -369,7 +371,7 @@ export class KeywordIndex {
   private freezeWhenDue(): void {
     if (this.freezing) return;
     const pending = this.deltas[this.deltas.length - 1].docs + this.baseDead;
-    if (pending < Math.max(MIN_PENDING_TO_FREEZE, Math.min(MAX_PENDING_TO_FREEZE, this.base.docs / 10))) return;
+    if (pending < Math.max(MIN_PENDING_TO_FREEZE, this.base.docs / 10)) return;
     // A failed freeze leaves the tiers as they were, still answering; the next explicit freeze() reports the error.
     this.freeze().catch(() => undefined);
   }

@@ -112,6 +112,8 @@ export class SearchIndex {
   /** The store's chunk id per slot: the key that ties a persisted snapshot to slots. */
   private chunkIds = new Uint32Array(1024);
   private readonly symbols: string[] = [];
+  /** Characters in the live chunks' symbols, for `memoryBytes` (which must stay cheap: every progress report asks). */
+  private symbolChars = 0;
   private slotCount = 0;
   private readonly freeSlots: number[] = [];
   /** Slots whose text is in the keyword index; the others are still queued. */
@@ -166,7 +168,7 @@ export class SearchIndex {
   /** Bytes held by the index's arrays (an estimate for the strings and Orama). */
   memoryBytes(): number {
     const columns = this.fileOfSlot.byteLength * 6 + this.inKeywords.byteLength;
-    const symbols = this.symbols.reduce((sum, symbol) => sum + 16 + (symbol?.length ?? 0), 0);
+    const symbols = this.live * 16 + this.symbolChars * 2;
     return columns + symbols + this.files.length * 200 + this.vectors.memoryBytes() + this.keyword.memoryBytes();
   }
 
@@ -253,6 +255,7 @@ export class SearchIndex {
       if (this.inKeywords[slot]) this.changedSinceSnapshot++;
       this.inKeywords[slot] = 0;
       this.fileOfSlot[slot] = -1;
+      this.symbolChars -= this.symbols[slot].length;
       this.symbols[slot] = '';
       this.vectors.delete(slot);
       this.textCache.delete(slot);
@@ -377,6 +380,7 @@ export class SearchIndex {
     this.textBytes[slot] = chunk.textBytes;
     this.chunkIds[slot] = chunk.id;
     this.symbols[slot] = chunk.symbol;
+    this.symbolChars += chunk.symbol.length;
     this.inKeywords[slot] = 0;
     this.vectors.setQuantised(slot, chunk.codes, chunk.codesAt, chunk.scale);
     this.files[fileNo]!.slots.push(slot);
