@@ -197,7 +197,9 @@ export class VectorIndex {
     if (k < 1 || this.live === 0) return [];
     if (!ivf || this.live < this.approximateFrom) return this.exactSearch(q, k, allowed);
     const plan = this.probePlan(ivf, k, allowed);
-    if (allowed && allowed.slots.length <= plan.cost) return this.exactSearch(q, k, allowed);
+    // Probing pays only when it scores few enough slots: data the lists do not cluster well calibrates to a budget that
+    // costs more than the kernel's scan of every slot (measured at 1M real vectors: 183 ms probing against 58 ms exact).
+    if (plan.cost >= (allowed ? allowed.slots.length : this.live)) return this.exactSearch(q, k, allowed);
     this.path = 'approximate';
     return this.probe(ivf, unit, q, k, plan, allowed?.mask);
   }
