@@ -38,7 +38,10 @@ async function rankings(): Promise<string[]> {
     for (const mode of ['keyword', 'hybrid']) {
       const result = await cliJson<SearchResult>(['search', '--json', '-m', mode, '-n', '20', query], { home: home.dir, cwd: root, ...LONG });
       const hits = [...result.results].sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.startLine - b.startLine);
-      lines.push(...hits.map((hit) => `${mode} ${query}: ${hit.path}:${hit.startLine} ${hit.score.toFixed(9)}`));
+      // Copies tied at the page's last score may be cut at either one, by the order they were indexed in: not compared.
+      const last = hits[hits.length - 1]?.score.toFixed(9);
+      const kept = hits.filter((hit) => hit.score.toFixed(9) !== last);
+      lines.push(...kept.map((hit) => `${mode} ${query}: ${hit.path}:${hit.startLine} ${hit.score.toFixed(9)}`));
     }
   }
   return lines;
