@@ -65,8 +65,18 @@ function frame(payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-/** The framed record, and where each chunk's text starts relative to the record's first byte. */
-export function encodeUpsert(record: FileRecord, chunks: ChunkToWrite[], dimension: number): { buffer: Buffer; textOffsets: number[]; textBytes: number[] } {
+export interface EncodedUpsert {
+  /** The framed record. */
+  buffer: Buffer;
+  /** Where each chunk's text starts relative to the record's first byte, and its length. */
+  textOffsets: number[];
+  textBytes: number[];
+  /** The vectors as written: `dimension` codes per chunk, one scale per chunk. */
+  codes: Int8Array;
+  scales: number[];
+}
+
+export function encodeUpsert(record: FileRecord, chunks: ChunkToWrite[], dimension: number): EncodedUpsert {
   const head = Buffer.from(JSON.stringify(record));
   const symbols = chunks.map((chunk) => Buffer.from(chunk.symbol.slice(0, 2000)));
   const textBytes = chunks.map((chunk) => Buffer.byteLength(chunk.content));
@@ -86,21 +96,22 @@ export function encodeUpsert(record: FileRecord, chunks: ChunkToWrite[], dimensi
     at = payload.writeUInt16LE(symbols[i].length, at);
     at += symbols[i].copy(payload, at);
   });
-  const codes = new Int8Array(payload.buffer, payload.byteOffset, payload.length);
-  const codesAt = at + 4 * chunks.length;
-  chunks.forEach((chunk, i) => {
+  const codes = new Int8Array(payload.buffer, payload.byteOffset + at + 4 * chunks.length, chunks.length * dimension);
+  const scales = chunks.map((chunk, i) => {
     if (chunk.vector.length !== dimension) {
       throw new Error(`chunk at line ${chunk.startLine} has a ${chunk.vector.length}-d vector, the index expects ${dimension}`);
     }
-    payload.writeFloatLE(quantise(chunk.vector, codes, codesAt + i * dimension), at + 4 * i);
+    const scale = quantise(chunk.vector, codes, i * dimension);
+    payload.writeFloatLE(scale, at + 4 * i);
+    return scale;
   });
-  at = codesAt + chunks.length * dimension;
+  at += chunks.length * (4 + dimension);
   const textOffsets: number[] = [];
   for (const chunk of chunks) {
     textOffsets.push(RECORD_HEAD + at);
     at += payload.write(chunk.content, at, 'utf8');
   }
-  return { buffer: frame(payload), textOffsets, textBytes };
+  return { buffer: frame(payload), textOffsets, textBytes, codes, scales };
 }
 
 export function encodeDelete(path: string): Buffer {

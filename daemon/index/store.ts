@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../log';
 import type { Chunk } from './chunker';
-import { dequantise, quantise } from './quantise';
+import { dequantise } from './quantise';
 import {
-  decodePayload, encodeDelete, encodeUpsert, isDeleteRecord, recordPath, RECORD_HEAD, SEGMENT_MAGIC, segmentRecords, type ChunkToWrite, type DecodedUpsert,
+  decodePayload, encodeDelete, encodeUpsert, isDeleteRecord, recordPath, RECORD_HEAD, SEGMENT_MAGIC, segmentRecords, type ChunkToWrite, type DecodedUpsert, type EncodedUpsert,
   type FileRecord,
 } from './store-segment';
 
@@ -354,7 +354,7 @@ export class ChunkStore {
     this.decodedAtOpen = null;
     const next: Manifest = { ...this.manifest, segments: this.manifest.segments.map((s) => ({ ...s })), lastIndexedAt: Date.now() };
     const buffers: Buffer[] = [];
-    const written: { update: FileUpdate; ids: number[]; textOffsets: number[]; textBytes: number[]; at: number; bytes: number }[] = [];
+    const written: { update: FileUpdate; ids: number[]; encoded: EncodedUpsert; at: number; bytes: number }[] = [];
     const deletes: { path: string; at: number; bytes: number }[] = [];
     const writtenPaths = new Set<string>();
     let at = 0;
@@ -364,11 +364,11 @@ export class ChunkStore {
         const record = { ...update.record, chunkCount: update.chunks.length };
         update.record = record;
         const chunks: ChunkToWrite[] = update.chunks.map((chunk, i) => ({ ...chunk, id: ids[i] }));
-        const { buffer, textOffsets, textBytes } = encodeUpsert(record, chunks, next.dimension);
-        written.push({ update, ids, textOffsets, textBytes, at, bytes: buffer.length });
+        const encoded = encodeUpsert(record, chunks, next.dimension);
+        written.push({ update, ids, encoded, at, bytes: encoded.buffer.length });
         writtenPaths.add(update.path);
-        buffers.push(buffer);
-        at += buffer.length;
+        buffers.push(encoded.buffer);
+        at += encoded.buffer.length;
       } else if (this.fileMap.has(update.path) || writtenPaths.has(update.path)) {
         const buffer = encodeDelete(update.path);
         deletes.push({ path: update.path, at, bytes: buffer.length });
@@ -393,19 +393,16 @@ export class ChunkStore {
         this.drop(event.path);
         continue;
       }
-      const { update, ids, textOffsets, textBytes } = event;
+      const { update, ids, encoded: { textOffsets, textBytes, codes, scales } } = event;
       const location: RecordLocation = { segment: base.segment, offset: base.offset + event.at, bytes: event.bytes };
       this.put(update.record!, location);
       this.upsertsOnDisk.set(update.path, (this.upsertsOnDisk.get(update.path) ?? 0) + 1);
-      const codes = new Int8Array(update.chunks.length * next.dimension);
-      indexed.push(...update.chunks.map((chunk, i): IndexedChunk => {
-        const scale = quantise(chunk.vector, codes, i * next.dimension);
-        return {
-          id: ids[i], path: update.path, language: update.record!.language, startLine: chunk.startLine, endLine: chunk.endLine,
-          symbol: chunk.symbol, location, textOffset: textOffsets[i], textBytes: textBytes[i], codes, codesAt: i * next.dimension, scale,
-          content: chunk.content,
-        };
-      }));
+      // The search index takes the codes the record was written with: a vector is quantised once.
+      indexed.push(...update.chunks.map((chunk, i): IndexedChunk => ({
+        id: ids[i], path: update.path, language: update.record!.language, startLine: chunk.startLine, endLine: chunk.endLine,
+        symbol: chunk.symbol, location, textOffset: textOffsets[i], textBytes: textBytes[i], codes, codesAt: i * next.dimension,
+        scale: scales[i], content: chunk.content,
+      })));
     }
     // Chunks of a file replaced later in the same batch are not live.
     return indexed.filter((chunk) => this.fileMap.get(chunk.path)?.location === chunk.location);
