@@ -423,12 +423,10 @@ async function buildSearchIndex(
   const searchIndex = await SearchIndex.create(model.dimension, store, fusionWeightsFor(model.modelId), exactVectors);
   const started = Date.now();
   await store.loadChunks(false, (chunks) => void searchIndex.place(chunks));
-  const vectors = await store.readSidecar('vectors.bin');
-  if (vectors) searchIndex.restoreVectors(vectors, (message) => log.warn(message));
   log.info(`${searchIndex.count} chunks placed in ${Date.now() - started} ms`);
-  const snapshot = await store.readSidecar('keywords.bin');
+  const snapshots = { keywords: await store.readSidecar('keywords.bin'), vectors: await store.readSidecar('vectors.bin') };
   const warmed = searchIndex
-    .warmKeywords(snapshot, (message) => log.info(message), (message) => log.warn(message))
+    .warm(snapshots, (message) => log.info(message), (message) => log.warn(message))
     .then(() => log.info(`keyword index of ${searchIndex.count} chunks ready in ${((Date.now() - started) / 1000).toFixed(1)} s`))
     .catch((error) => log.error(`keyword index build failed: ${oneLine(error)}`));
   return { searchIndex, warmed };

@@ -181,21 +181,33 @@ export class SearchIndex {
     await this.indexText(placed, chunks.map((chunk) => chunk.content));
   }
 
-  /** Makes chunks searchable by vector and filters; their text is indexed later by `add`'s second half or `warmKeywords`. */
+  /** Makes chunks searchable by vector and filters; their text is indexed later by `add`'s second half or `warm`. */
   place(chunks: IndexedChunk[]): number[] {
     this.allowedCache.clear();
     return chunks.map((chunk) => this.placeOne(chunk));
   }
 
   /**
-   * Fills the keyword index of chunks `place`d without text: from a persisted snapshot where it holds them (by chunk id),
-   * the rest by reading and tokenising their text. In slices, like `add`.
+   * Finishes a load of chunks `place`d without text, from the snapshots saved beside the store (by chunk id): adopts the
+   * approximate vector index's lists (`vectors.bin`; a bad one is left for training), then fills the keyword index from
+   * `keywords.bin` where it holds the chunks, the rest by reading and tokenising their text, in slices like `add`.
    */
-  async warmKeywords(snapshot: Buffer | null, log: (message: string) => void, warn: (message: string) => void): Promise<void> {
-    if (snapshot) {
+  async warm(
+    snapshots: { keywords: Buffer | null; vectors: Buffer | null }, log: (message: string) => void, warn: (message: string) => void,
+  ): Promise<void> {
+    const slotById = new Map<number, number>();
+    for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0) slotById.set(this.chunkIds[slot], slot);
+    const slotOf = (id: number) => slotById.get(id) ?? -1;
+    if (snapshots.vectors) {
       try {
-        const slotById = this.slotsById();
-        this.keyword = KeywordIndex.fromBytes(snapshot, (id) => slotById.get(id) ?? -1);
+        this.vectors.restoreIvf(decodeIvf(snapshots.vectors, this.dimension, this.slotCount, slotOf));
+      } catch (error) {
+        warn((error as Error).message);
+      }
+    }
+    if (snapshots.keywords) {
+      try {
+        this.keyword = KeywordIndex.fromBytes(snapshots.keywords, slotOf);
         for (const slot of slotById.values()) if (this.keyword.holds(slot)) this.inKeywords[slot] = 1;
       } catch (error) {
         warn(`the keyword snapshot is unusable, tokenising every chunk instead: ${(error as Error).message}`);
@@ -206,16 +218,6 @@ export class SearchIndex {
     for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && !this.inKeywords[slot]) missing.push(slot);
     log(`keyword index: ${this.live - missing.length} chunks from the snapshot, ${missing.length} tokenised`);
     await this.indexText(missing, []);
-  }
-
-  /** Adopts the approximate vector index's lists from their snapshot (`vectors.bin`); a bad one is left for training. */
-  restoreVectors(snapshot: Buffer, warn: (message: string) => void): void {
-    try {
-      const slotById = this.slotsById();
-      this.vectors.restoreIvf(decodeIvf(snapshot, this.dimension, this.slotCount, (id) => slotById.get(id) ?? -1));
-    } catch (error) {
-      warn((error as Error).message);
-    }
   }
 
   /** Trains the approximate vector index when it is due (in slices); its snapshot's bytes when it trained, else null. */
@@ -339,12 +341,6 @@ export class SearchIndex {
     const k = this.fusion.keyword * keywordScore;
     const v = this.fusion.vector * Math.max(0, cosine ?? 0);
     return k + v > 0 ? k / (k + v) : 0;
-  }
-
-  private slotsById(): Map<number, number> {
-    const slotById = new Map<number, number>();
-    for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0) slotById.set(this.chunkIds[slot], slot);
-    return slotById;
   }
 
   /** A chunk's text: from the cache, else read from the store (and cached). */
