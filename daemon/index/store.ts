@@ -12,7 +12,7 @@ import type { Logger } from '../log';
 import type { Chunk } from './chunker';
 import { dequantise } from './quantise';
 import {
-  decodePayload, encodeDelete, encodeUpsert, isDeleteRecord, recordPath, RECORD_HEAD, SEGMENT_MAGIC, segmentRecords, type ChunkToWrite, type DecodedUpsert, type EncodedUpsert,
+  decodePayload, encodeDelete, encodeUpsert, isDeleteRecord, recordPath, RECORD_HEAD, SEGMENT_MAGIC, segmentRecords, type ChunkMeta, type ChunkToWrite, type DecodedUpsert, type EncodedUpsert,
   type FileRecord,
 } from './store-segment';
 
@@ -284,7 +284,7 @@ export class ChunkStore {
       startLine: chunk.startLine,
       endLine: chunk.endLine,
       symbol: chunk.symbol,
-      content: payload.toString('utf8', chunk.textOffset - RECORD_HEAD, chunk.textOffset - RECORD_HEAD + chunk.textBytes),
+      content: chunkText(payload, chunk),
       hash: '',
       vector: dequantise(decoded.codes, i * dimension, dimension, decoded.scales[i]),
     }));
@@ -600,7 +600,7 @@ export class ChunkStore {
       id: chunk.id, path: decoded.record.path, language: decoded.record.language, startLine: chunk.startLine, endLine: chunk.endLine,
       symbol: chunk.symbol, location, textOffset: chunk.textOffset, textBytes: chunk.textBytes, codes: decoded.codes, codesAt: i * dimension,
       scale: decoded.scales[i],
-      ...(payload ? { content: payload.toString('utf8', chunk.textOffset - RECORD_HEAD, chunk.textOffset - RECORD_HEAD + chunk.textBytes) } : {}),
+      ...(payload ? { content: chunkText(payload, chunk) } : {}),
     }));
   }
 
@@ -638,4 +638,10 @@ export class ChunkStore {
   private closeReaders(): void {
     for (const segment of [...this.readers.keys()]) this.closeReader(segment);
   }
+}
+
+/** A chunk's text from its record's payload (offsets count from the record's frame, which the payload follows). */
+function chunkText(payload: Buffer, chunk: ChunkMeta): string {
+  const start = chunk.textOffset - RECORD_HEAD;
+  return payload.toString('utf8', start, start + chunk.textBytes);
 }
