@@ -1,5 +1,6 @@
-// End to end: a restarted daemon loads the keyword index from its snapshot instead of tokenising every chunk, and ranks
-// exactly as before; a damaged snapshot or a store in an older format is never misread: it is rebuilt, with a log line.
+// End to end: a restarted daemon loads the store from its checkpoint, the chunks from their snapshot and the keyword
+// index from its snapshot, instead of reading every record and tokenising every chunk, and ranks exactly as before; a
+// damaged snapshot or a store in an older format is never misread: it is rebuilt, with a log line.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,14 @@ async function startAndWarm(): Promise<void> {
   await waitFor(() => ready() > before, 60_000, 'the keyword index to be ready');
 }
 
+/** The last "(N of M files from the chunk snapshot)" line's numbers. */
+function lastPlacement(): { adopted: number; files: number } {
+  const lines = log().split('\n').filter((line) => line.includes('from the chunk snapshot'));
+  const match = /(\d+) of (\d+) files from the chunk snapshot/.exec(lines[lines.length - 1] ?? '');
+  assert.ok(match, 'the daemon logged how it placed the chunks');
+  return { adopted: Number(match[1]), files: Number(match[2]) };
+}
+
 /** The last "keyword index: N chunks from the snapshot, M tokenised" line's numbers. */
 function lastWarm(): { fromSnapshot: number; tokenised: number } {
   const lines = log().split('\n').filter((line) => line.includes('chunks from the snapshot'));
@@ -66,15 +75,22 @@ function lastWarm(): { fromSnapshot: number; tokenised: number } {
 let expected: string[];
 let chunks: number;
 
-test('after a pass the keyword snapshot is saved; a restart loads it and ranks exactly as before', async () => {
-  chunks = (await cliJson<IndexResult>(['index', '--json'], { home: home.dir, cwd: root, ...LONG })).chunks;
+let files: number;
+
+test('after a pass the snapshots are saved; a restart loads them and ranks exactly as before', async () => {
+  const result = await cliJson<IndexResult>(['index', '--json'], { home: home.dir, cwd: root, ...LONG });
+  chunks = result.chunks;
+  files = result.counts.files;
   assert.ok(chunks > 200, `${chunks} chunks`);
-  await waitFor(() => existsSync(join(indexDir(), 'keywords.bin')), 30_000, 'the keyword snapshot to be written');
+  for (const name of ['keywords.bin', 'chunks.bin', 'checkpoint.bin']) {
+    await waitFor(() => existsSync(join(indexDir(), name)), 30_000, `${name} to be written`);
+  }
   expected = await rankings();
   assert.ok(expected.length > 20);
   await stop();
 
   await startAndWarm();
+  assert.deepEqual(lastPlacement(), { adopted: files, files }, 'every file\'s chunks came from the chunk snapshot');
   assert.deepEqual(lastWarm(), { fromSnapshot: chunks, tokenised: 0 }, 'nothing was tokenised');
   assert.deepEqual(await rankings(), expected);
 
@@ -82,6 +98,33 @@ test('after a pass the keyword snapshot is saved; a restart loads it and ranks e
   assert.ok(status.memoryBytes > chunks * 100 && status.indexBytes > chunks * 100, `${status.memoryBytes} B in memory, ${status.indexBytes} B on disk`);
   const daemon = await runCli(['daemon', 'status'], { home: home.dir });
   assert.match(daemon.stdout, /\d+ chunks, [\d.]+ [KMG]?B in memory, [\d.]+ [KMG]?B on disk/);
+});
+
+test('a file indexed after the snapshots is read from the store at the next start, and found', async () => {
+  const late = join(root, 'late_arrival.js');
+  writeFileSync(late, 'function quiteUniqueLateArrival(widget) {\n  return widget.frobnicate();\n}\n');
+  await cliJson<IndexResult>(['index', '--json'], { home: home.dir, cwd: root, ...LONG });
+  await stop();
+  await startAndWarm();
+  assert.deepEqual(lastPlacement(), { adopted: files, files: files + 1 }, 'the new file came from its record');
+  const found = await cliJson<SearchResult>(['search', '--json', 'quiteUniqueLateArrival'], { home: home.dir, cwd: root, ...LONG });
+  assert.equal(found.results[0]?.path, 'late_arrival.js');
+  rmSync(late);
+  await cliJson<IndexResult>(['index', '--json'], { home: home.dir, cwd: root, ...LONG });
+  const gone = await cliJson<SearchResult>(['search', '--json', 'quiteUniqueLateArrival'], { home: home.dir, cwd: root, ...LONG });
+  assert.ok(gone.results.every((hit) => hit.path !== 'late_arrival.js'));
+});
+
+test('a damaged chunk snapshot is refused with a log line, every record is read, and the ranking is the same', async () => {
+  await stop();
+  const file = join(indexDir(), 'chunks.bin');
+  const data = readFileSync(file);
+  data[data.length - 7] ^= 0xff;
+  writeFileSync(file, data);
+  await startAndWarm();
+  assert.match(log(), /chunk snapshot unreadable \(checksum mismatch\): every record is read instead/);
+  assert.deepEqual(lastPlacement(), { adopted: 0, files });
+  assert.deepEqual(await rankings(), expected);
 });
 
 test('a damaged snapshot is refused with a log line, every chunk is tokenised, and the ranking is the same', async () => {

@@ -34,6 +34,7 @@ import type { EmbeddingCache } from './embedding-cache';
 import { FULL_GC_AFTER_FILES, fullGc } from './full-gc';
 import { fusionWeightsFor } from './fusion';
 import { runIndexPass, type ProgressSink } from './indexer';
+import { decodeChunkSnapshot, encodeChunkSnapshot } from './chunk-snapshot';
 import { cutQuery } from './query-plan';
 import { SearchIndex, type SearchQuery } from './search-index';
 import { ChunkStore, type FileRecord } from './store';
@@ -43,7 +44,8 @@ import { ProjectWatcher } from './watcher';
 /** The parts every project shares: one model, one embedding cache, one parser worker per daemon. */
 export interface Engine {
   embedder: Embedder;
-  cache: EmbeddingCache;
+  /** Opened on a pass's first need: a start that only searches does not read it. */
+  cache: () => Promise<EmbeddingCache>;
   chunker: Chunker;
 }
 
@@ -89,6 +91,8 @@ export class Project {
   private closing = false;
   /** The keyword snapshot being written, if any: one at a time. */
   private snapshotting: Promise<void> | null = null;
+  /** True when the start read many records the chunk snapshot lacked (it was missing, damaged or old): write a new one. */
+  private chunkSnapshotStale = false;
   /** The approximate vector index being trained and saved, if any: one at a time. */
   private training: Promise<void> | null = null;
 
@@ -227,7 +231,8 @@ export class Project {
     const engine = await this.options.engine();
     const model = { modelId: engine.embedder.modelId, dimension: engine.embedder.dimension };
     const store = await ChunkStore.open(this.indexDir(), model, this.options.log);
-    const { searchIndex, warmed } = await buildSearchIndex(store, model, this.options.log);
+    const { searchIndex, warmed, chunkSnapshotStale } = await buildSearchIndex(store, model, this.options.log);
+    this.chunkSnapshotStale = chunkSnapshotStale;
     const loaded = (this.loaded = { engine, store, searchIndex });
     void warmed.then(() => {
       this.saveSnapshotIfDue(loaded);
@@ -282,7 +287,7 @@ export class Project {
     };
     try {
       const { result, filter } = await runIndexPass(
-        { root: this.root, log: this.options.log, ...loaded, ...loaded.engine, shouldStop: () => this.closing },
+        { root: this.root, log: this.options.log, ...loaded, ...loaded.engine, cache: await loaded.engine.cache(), shouldStop: () => this.closing },
         { paths: pass.paths ? [...pass.paths] : undefined, force: pass.force },
         sink,
       );
@@ -311,18 +316,32 @@ export class Project {
   }
 
   /**
-   * Writes the keyword index's snapshot when much changed since the last one, in the background: the next start then
-   * loads it instead of tokenising every chunk. A failure costs only that time, so it is logged, not raised.
+   * Writes, in the background, the snapshots the next start loads instead of reading every record and tokenising every
+   * chunk, once much changed since the last ones: the store's checkpoint with the chunk snapshot, and the keyword
+   * index's. A failure costs only that time at the next start, so it is logged, not raised.
    */
   private saveSnapshotIfDue(loaded: Loaded): void {
-    if (this.snapshotting || this.closing || !loaded.searchIndex.snapshotDue) return;
-    const started = Date.now();
-    this.snapshotting = loaded.searchIndex
-      .keywordSnapshot()
-      .then((bytes) => loaded.store.writeSidecar('keywords.bin', bytes))
-      .then(() => this.options.log.info(`project ${this.root}: keyword snapshot saved in ${Date.now() - started} ms`))
-      .catch((error) => this.options.log.warn(`project ${this.root}: could not save the keyword snapshot: ${oneLine(error)}`))
-      .finally(() => (this.snapshotting = null));
+    const { store, searchIndex } = loaded;
+    const checkpoint = store.checkpointDue || this.chunkSnapshotStale;
+    const keywords = searchIndex.snapshotDue;
+    if (this.snapshotting || this.closing || !(checkpoint || keywords)) return;
+    this.chunkSnapshotStale = false;
+    const save = async (what: string, write: () => Promise<void>) => {
+      const started = Date.now();
+      try {
+        await write();
+        this.options.log.info(`project ${this.root}: ${what} saved in ${Date.now() - started} ms`);
+      } catch (error) {
+        this.options.log.warn(`project ${this.root}: could not save the ${what}: ${oneLine(error)}`);
+      }
+    };
+    this.snapshotting = (async () => {
+      if (checkpoint) {
+        await save('chunk snapshot', () => store.writeSidecar('chunks.bin', encodeChunkSnapshot(searchIndex.chunkSnapshot(), store.dimension)));
+        await save('store checkpoint', () => store.writeCheckpoint());
+      }
+      if (keywords) await save('keyword snapshot', async () => store.writeSidecar('keywords.bin', await searchIndex.keywordSnapshot()));
+    })().finally(() => (this.snapshotting = null));
   }
 
   /**
@@ -418,18 +437,34 @@ function newPendingPass(): PendingPass {
  */
 async function buildSearchIndex(
   store: ChunkStore, model: { modelId: string; dimension: number }, log: Logger,
-): Promise<{ searchIndex: SearchIndex; warmed: Promise<void> }> {
+): Promise<{ searchIndex: SearchIndex; warmed: Promise<void>; chunkSnapshotStale: boolean }> {
   const exactVectors = process.env.CCC_EXACT_VECTORS === '1';
   const searchIndex = await SearchIndex.create(model.dimension, store, fusionWeightsFor(model.modelId), exactVectors);
   const started = Date.now();
-  await store.loadChunks(false, (chunks) => void searchIndex.place(chunks));
-  log.info(`${searchIndex.count} chunks placed in ${Date.now() - started} ms`);
+  const adopted = await adoptChunkSnapshot(store, searchIndex, model.dimension, log);
+  await store.loadChunks(false, (chunks) => void searchIndex.place(chunks), (path) => adopted.has(path));
+  log.info(`${searchIndex.count} chunks placed in ${Date.now() - started} ms (${adopted.size} of ${store.fileCount} files from the chunk snapshot)`);
   const snapshots = { keywords: await store.readSidecar('keywords.bin'), vectors: await store.readSidecar('vectors.bin') };
   const warmed = searchIndex
     .warm(snapshots, (message) => log.info(message), (message) => log.warn(message))
     .then(() => log.info(`keyword index of ${searchIndex.count} chunks ready in ${((Date.now() - started) / 1000).toFixed(1)} s`))
     .catch((error) => log.error(`keyword index build failed: ${oneLine(error)}`));
-  return { searchIndex, warmed };
+  return { searchIndex, warmed, chunkSnapshotStale: adopted.size < store.fileCount * (1 - STALE_SNAPSHOT_SHARE) };
+}
+
+/** The share of files a start may read from their records, rather than the chunk snapshot, before it writes a new one. */
+const STALE_SNAPSHOT_SHARE = 0.05;
+
+/** Places the chunks of `chunks.bin` whose records have not moved since it was saved; the paths of their files. */
+async function adoptChunkSnapshot(store: ChunkStore, searchIndex: SearchIndex, dimension: number, log: Logger): Promise<Set<string>> {
+  const data = await store.readSidecar('chunks.bin');
+  if (!data) return new Set();
+  try {
+    return searchIndex.adopt(decodeChunkSnapshot(data, dimension), (path) => store.locationOf(path));
+  } catch (error) {
+    log.warn(oneLine(error));
+    return new Set();
+  }
 }
 
 function invalid(message: string): ResponseError<void> {

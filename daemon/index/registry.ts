@@ -49,6 +49,8 @@ export class ProjectRegistry {
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly budget: MemoryBudget;
   private engine: Promise<Engine> | null = null;
+  /** The embedding cache, opened by the first pass (reading it takes a while, and a start that only searches needs none). */
+  private cache: Promise<EmbeddingCache> | null = null;
 
   constructor(private readonly options: RegistryOptions) {
     this.budget = new MemoryBudget({
@@ -133,7 +135,8 @@ export class ProjectRegistry {
     this.budget.close();
     await Promise.all([...this.unloading.values(), ...[...this.projects.values()].map((project) => project.close())]);
     const engine = await this.engine?.catch(() => null);
-    if (engine) await Promise.all([engine.chunker.close(), engine.cache.close(), engine.embedder.close()]);
+    const cache = await this.cache?.catch(() => null);
+    if (engine) await Promise.all([engine.chunker.close(), cache?.close(), engine.embedder.close()]);
   }
 
   /** Runs one request on a project, counting it as used (and in use until the request ends). */
@@ -188,8 +191,11 @@ export class ProjectRegistry {
       const { home, settings } = this.options;
       const { model, batchSize, queryPrefix, documentPrefix } = settings.embedding;
       const embedder = await loadEmbedder(model, { home, batchSize, queryPrefix, documentPrefix });
-      const cache = await EmbeddingCache.open(homePaths(home).cache, embedder.modelId, embedder.dimension, 'document');
       this.options.log.info(`embedding model ${embedder.modelId} (${embedder.dimension}-d) loaded`);
+      const cache = () => (this.cache ??= EmbeddingCache.open(homePaths(home).cache, embedder.modelId, embedder.dimension, 'document').catch((error) => {
+        this.cache = null;
+        throw error;
+      }));
       return { embedder, cache, chunker: new Chunker({ log: this.options.log }) };
     })().catch((error) => {
       this.engine = null;

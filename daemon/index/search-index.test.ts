@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { ErrorCodes, type SearchHit, type SearchMode } from '../protocol';
+import { decodeChunkSnapshot, encodeChunkSnapshot } from './chunk-snapshot';
 import { codeTokens } from './code-tokenizer';
 import { SearchIndex, type SearchQuery } from './search-index';
 import { saveChunks, tempStore } from '../../test/support/stored-chunks';
@@ -340,4 +341,49 @@ test('files: true ranks files from their best chunks', async () => {
   assert.equal(files[0].symbol, 'function res.sendReport');
   assert.equal(files[1].chunks, 2);
   assert.ok(files.every((f, i) => f.score > 0 && f.score <= 1 && (i === 0 || files[i - 1].score >= f.score)));
+});
+
+test('a start that adopts the chunk snapshot searches exactly like the index it was taken from; moved files come from the store', async () => {
+  const index = await built();
+  const snapshot = decodeChunkSnapshot(Buffer.concat(encodeChunkSnapshot(index.chunkSnapshot(), DIM)), DIM);
+  const queries = [
+    query('parseJsonConfig', 'hybrid'), query('retry timeout handler', 'keyword'), query('load a json file', 'semantic'),
+    query('request handler', 'hybrid', { languages: ['python'] }), query('socket buffer', 'hybrid', { paths: ['src/feature3/**'] }),
+    query('stream cache', 'hybrid', { kinds: ['code'], files: true }),
+  ];
+  // Hits of equal score keep their order by slot, which differs for the file placed from the store: compared sorted.
+  const outcomes = (from: SearchIndex) => queries.map((q) => {
+    const outcome = from.search(q);
+    const order = (a: { score: number; path: string }, b: { score: number; path: string }) => b.score - a.score || a.path.localeCompare(b.path);
+    return { ...outcome, hits: [...outcome.hits].sort((a, b) => order(a, b) || a.startLine - b.startLine), files: outcome.files && [...outcome.files].sort(order) };
+  });
+  const expected = outcomes(index);
+
+  // Where the store now has each record; handler.ts's record "moved" (re-indexed since the snapshot was taken).
+  const moved = 'src/server/handler.ts';
+  const locationOf = (path: string) => (path === moved ? { segment: 999, offset: 0, bytes: 1 } : store.locationOf(path));
+  const restarted = await SearchIndex.create(DIM, store);
+  const adopted = restarted.adopt(snapshot, locationOf);
+  assert.equal(adopted.size, new Set(corpus().map((c) => c.path)).size - 1);
+  assert.ok(!adopted.has(moved));
+  await store.loadChunks(false, (chunks) => void restarted.place(chunks), (path) => adopted.has(path));
+  await restarted.warm({ keywords: null, vectors: null }, () => {}, assert.fail);
+  assert.equal(restarted.count, index.count);
+  assert.deepEqual(outcomes(restarted), expected);
+
+  // An adopted file (whose filter document was deferred) can be removed, and filters still see the rest.
+  const pythonFiles = (text: string) => [...new Set(restarted.search(query(text, 'keyword', { languages: ['python'] })).hits.map((hit) => hit.path))];
+  assert.deepEqual(pythonFiles('json file'), ['lib/util.py']);
+  restarted.removeFile('lib/util.py');
+  assert.deepEqual(pythonFiles('json file'), []);
+  assert.deepEqual(pythonFiles('requests get url'), ['lib/net/client.py']);
+});
+
+test('a damaged chunk snapshot is refused with one line', async () => {
+  const index = await built();
+  const bytes = Buffer.concat(encodeChunkSnapshot(index.chunkSnapshot(), DIM));
+  bytes[bytes.length - 5] ^= 0xff;
+  assert.throws(() => decodeChunkSnapshot(bytes, DIM), /^Error: chunk snapshot unreadable \(checksum mismatch\): every record is read instead$/);
+  assert.throws(() => decodeChunkSnapshot(bytes.subarray(0, 100), DIM), /chunk snapshot unreadable/);
+  assert.throws(() => decodeChunkSnapshot(Buffer.concat(encodeChunkSnapshot(index.chunkSnapshot(), DIM)), DIM * 2), /64-d, the index is 128-d/);
 });

@@ -20,6 +20,8 @@ import { kindPrior, longQueryFloor, passesFloor, RANKING } from './ranking';
 import type { IndexedChunk, RecordLocation } from './store';
 import { TopK } from './top-k';
 import { VectorIndex, type AllowedSlots } from './vector-index';
+import { chunkColumn, type ChunkSnapshot } from './chunk-snapshot';
+import { SlotById } from './slot-by-id';
 import { decodeIvf, encodeIvf } from './vector-snapshot';
 
 export interface SearchQuery {
@@ -74,7 +76,8 @@ interface Judged {
 interface FileEntry {
   path: string;
   language: string;
-  kind: FileKind;
+  /** Computed when first needed (`kindOf`): a start places 100k files, a search judges a few hundred. */
+  kind: FileKind | undefined;
   location: RecordLocation;
   slots: number[];
 }
@@ -111,7 +114,7 @@ export class SearchIndex {
   private textBytes = new Uint32Array(1024);
   /** The store's chunk id per slot: the key that ties a persisted snapshot to slots. */
   private chunkIds = new Uint32Array(1024);
-  private readonly symbols: string[] = [];
+  private symbols: string[] = [];
   /** Characters in the live chunks' symbols, for `memoryBytes` (which must stay cheap: every progress report asks). */
   private symbolChars = 0;
   private slotCount = 0;
@@ -123,6 +126,8 @@ export class SearchIndex {
   private readonly freeFiles: number[] = [];
   /** Orama internal id → file number. */
   private fileByInternal = new Int32Array(1024);
+  /** Files whose Orama filter document is still to be inserted: `adopt` defers them, and a filtered search waits for them. */
+  private unfiltered: number[] = [];
   private live = 0;
   private pending = 0;
   private keyword = new KeywordIndex();
@@ -188,16 +193,81 @@ export class SearchIndex {
   }
 
   /**
+   * Places, on an empty index, the chunks of every file of `snapshot` whose record still lies where the snapshot says
+   * (`locationOf` gives where the store has it now), in bulk; returns those files' paths. The others, and files the
+   * snapshot lacks, are for `place`. Their text is indexed later by `warm`.
+   */
+  adopt(snapshot: ChunkSnapshot, locationOf: (path: string) => RecordLocation | undefined): Set<string> {
+    if (this.slotCount > 0) throw new Error('a snapshot is adopted by an empty index only');
+    const { files, symbols } = snapshot;
+    const count = symbols.length;
+    if (count > 0) this.growSlots(count - 1);
+    this.chunkIds.set(chunkColumn(snapshot, 'id'));
+    this.startLines.set(chunkColumn(snapshot, 'startLine'));
+    this.endLines.set(chunkColumn(snapshot, 'endLine'));
+    this.textOffsets.set(chunkColumn(snapshot, 'textOffset'));
+    this.textBytes.set(chunkColumn(snapshot, 'textBytes'));
+    this.symbols = symbols;
+    const keep = new Uint8Array(count);
+    const adopted = new Set<string>();
+    let first = 0;
+    snapshot.paths.forEach((path, f) => {
+      const end = first + files[4 * f + 3];
+      const location = locationOf(path);
+      if (location && location.segment === files[4 * f] && location.offset === files[4 * f + 1] && location.bytes === files[4 * f + 2]) {
+        const fileNo = this.addFile(path, snapshot.languages[f], location, false);
+        const slots = this.files[fileNo]!.slots;
+        for (let slot = first; slot < end; slot++) {
+          slots.push(slot);
+          this.symbolChars += symbols[slot].length;
+        }
+        this.fileOfSlot.fill(fileNo, first, end);
+        keep.fill(1, first, end);
+        this.live += end - first;
+        adopted.add(path);
+      } else {
+        for (let slot = first; slot < end; slot++) this.freeSlots.push(slot);
+        symbols.fill('', first, end);
+      }
+      first = end;
+    });
+    this.slotCount = count;
+    this.vectors.importRows(0, snapshot.codes, snapshot.scales, keep);
+    this.allowedCache.clear();
+    return adopted;
+  }
+
+  /** The chunks as a snapshot (`chunks.bin`): the next start adopts them instead of reading every record. */
+  chunkSnapshot(): ChunkSnapshot {
+    const paths: string[] = [];
+    const languages: string[] = [];
+    const fileColumns: number[] = [];
+    const slots: number[] = [];
+    for (const file of this.files) {
+      if (!file) continue;
+      paths.push(file.path);
+      languages.push(file.language);
+      fileColumns.push(file.location.segment, file.location.offset, file.location.bytes, file.slots.length);
+      for (const slot of file.slots) slots.push(slot);
+    }
+    const columns = [this.chunkIds, this.startLines, this.endLines, this.textOffsets, this.textBytes];
+    const chunks = new Uint32Array(columns.length * slots.length);
+    columns.forEach((column, c) => slots.forEach((slot, i) => (chunks[c * slots.length + i] = column[slot])));
+    const { codes, scales } = this.vectors.exportRows(slots);
+    return { paths, languages, files: Uint32Array.from(fileColumns), chunks, symbols: slots.map((slot) => this.symbols[slot]), scales, codes };
+  }
+
+  /**
    * Finishes a load of chunks `place`d without text, from the snapshots saved beside the store (by chunk id): adopts the
    * approximate vector index's lists (`vectors.bin`; a bad one is left for training), then fills the keyword index from
-   * `keywords.bin` where it holds the chunks, the rest by reading and tokenising their text, in slices like `add`.
+   * `keywords.bin` where it holds the chunks, the rest by reading and tokenising their text, in slices like `add`; last,
+   * the filter documents `adopt` deferred.
    */
   async warm(
     snapshots: { keywords: Buffer | null; vectors: Buffer | null }, log: (message: string) => void, warn: (message: string) => void,
   ): Promise<void> {
-    const slotById = new Map<number, number>();
-    for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0) slotById.set(this.chunkIds[slot], slot);
-    const slotOf = (id: number) => slotById.get(id) ?? -1;
+    const slotById = new SlotById(this.chunkIds, this.slotCount, (slot) => this.fileOfSlot[slot] >= 0);
+    const slotOf = (id: number) => (id === 0 ? -1 : slotById.get(id));
     if (snapshots.vectors) {
       try {
         this.vectors.restoreIvf(decodeIvf(snapshots.vectors, this.dimension, this.slotCount, slotOf));
@@ -208,7 +278,7 @@ export class SearchIndex {
     if (snapshots.keywords) {
       try {
         this.keyword = KeywordIndex.fromBytes(snapshots.keywords, slotOf);
-        for (const slot of slotById.values()) if (this.keyword.holds(slot)) this.inKeywords[slot] = 1;
+        for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && this.keyword.holds(slot)) this.inKeywords[slot] = 1;
       } catch (error) {
         warn(`the keyword snapshot is unusable, tokenising every chunk instead: ${(error as Error).message}`);
         this.keyword = new KeywordIndex();
@@ -218,6 +288,7 @@ export class SearchIndex {
     for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && !this.inKeywords[slot]) missing.push(slot);
     log(`keyword index: ${this.live - missing.length} chunks from the snapshot, ${missing.length} tokenised`);
     await this.indexText(missing, []);
+    await this.fillFilters();
   }
 
   /** Trains the approximate vector index when it is due (in slices); its snapshot's bytes when it trained, else null. */
@@ -246,6 +317,7 @@ export class SearchIndex {
   removeFile(path: string): void {
     const fileNo = this.fileByPath.get(path);
     if (fileNo === undefined) return;
+    this.ensureFilters();
     const file = this.files[fileNo]!;
     for (const slot of file.slots) {
       if (this.inKeywords[slot]) {
@@ -311,7 +383,7 @@ export class SearchIndex {
       if (fileNo < 0) continue;
       const file = this.files[fileNo]!;
       if (exclude && file.path === exclude.path && this.startLines[slot] <= exclude.endLine && this.endLines[slot] >= exclude.startLine) continue;
-      const kind = file.kind;
+      const kind = kindOf(file);
       const evidence = { matched: matched.get(slot) ?? 0, total: keyword.total, cosine: cosine.get(slot) ?? null };
       const weak = !passesFloor(query.mode, evidence, longFloor, this.fusion.minCosine);
       const keywordShare = this.keywordShare(query.mode, keywordNorm.get(slot) ?? 0, evidence.cosine);
@@ -394,21 +466,43 @@ export class SearchIndex {
     this.inKeywords = grownArray(this.inKeywords, slot);
   }
 
-  /** The file number of the chunk's file, added (with its Orama filter document) on its first chunk. */
+  /** The file number of the chunk's file, added on its first chunk. */
   private fileFor(chunk: IndexedChunk): number {
-    const known = this.fileByPath.get(chunk.path);
-    if (known !== undefined) return known;
+    return this.fileByPath.get(chunk.path) ?? this.addFile(chunk.path, chunk.language, chunk.location);
+  }
+
+  /** A new file entry, with its Orama filter document now or (`filterNow` false) deferred to `fillFilters`. */
+  private addFile(path: string, language: string, location: RecordLocation, filterNow = true): number {
     const fileNo = this.freeFiles.pop() ?? this.files.length;
-    this.files[fileNo] = { path: chunk.path, language: chunk.language, kind: fileKind(chunk.path), location: chunk.location, slots: [] };
-    this.fileByPath.set(chunk.path, fileNo);
+    this.files[fileNo] = { path, language, kind: undefined, location, slots: [] };
+    this.fileByPath.set(path, fileNo);
+    if (filterNow) this.insertFilterDocument(fileNo);
+    else this.unfiltered.push(fileNo);
+    return fileNo;
+  }
+
+  private insertFilterDocument(fileNo: number): void {
+    const file = this.files[fileNo]!;
     const id = String(fileNo);
-    insert(this.db, {
-      id, language: chunk.language, kind: this.files[fileNo]!.kind, ext: extensionOf(chunk.path), folders: ancestorFolders(chunk.path),
-    });
+    insert(this.db, { id, language: file.language, kind: kindOf(file), ext: extensionOf(file.path), folders: ancestorFolders(file.path) });
     const internalId = this.db.internalDocumentIDStore.idToInternalId.get(id) as number;
     if (internalId >= this.fileByInternal.length) this.fileByInternal = grownArray(this.fileByInternal, internalId);
     this.fileByInternal[internalId] = fileNo;
-    return fileNo;
+  }
+
+  /** Inserts every deferred filter document now: a filtered search, or a removal, needs them all. */
+  private ensureFilters(): void {
+    for (const fileNo of this.unfiltered) this.insertFilterDocument(fileNo);
+    this.unfiltered = [];
+  }
+
+  /** Inserts the deferred filter documents in time slices, yielding between them. */
+  private async fillFilters(): Promise<void> {
+    while (this.unfiltered.length > 0) {
+      const sliceEnd = performance.now() + ADD_SLICE_MS;
+      while (this.unfiltered.length > 0 && performance.now() < sliceEnd) this.insertFilterDocument(this.unfiltered.pop()!);
+      await yieldToLoop();
+    }
   }
 
   /** Puts the slots' texts into the keyword index in time slices; `contents[i]` is slot i's text when in hand. */
@@ -458,6 +552,7 @@ export class SearchIndex {
   }
 
   private computeAllowed(languages: string[], globs: CompiledGlob[], kinds: FileKind[]): AllowedSlots {
+    this.ensureFilters();
     const clauses: object[] = [];
     if (languages.length > 0) clauses.push({ language: { in: languages } });
     if (kinds.length > 0) clauses.push({ kind: { in: kinds } });
@@ -595,6 +690,10 @@ function toSearchHit(chunk: Chunk, hit: Judged, plan: QueryPlan, weights: Map<st
     ...window,
     why: { terms: matchedWords(plan, chunkTerms), keyword, meaning: Math.round((1 - keyword) * 1000) / 1000, definition: hit.definition },
   };
+}
+
+function kindOf(file: FileEntry): FileKind {
+  return (file.kind ??= fileKind(file.path));
 }
 
 function normalised(vector: Float32Array): Float32Array {

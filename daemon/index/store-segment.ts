@@ -169,10 +169,21 @@ export function decodePayload(payload: Buffer, dimension: number): SegmentRecord
   return { kind: 'upsert', record, chunks, codes, scales };
 }
 
-/** Each record of `data[start, end)` with its position; throws a one-line reason on a bad header, torn record or checksum mismatch. */
-export function* segmentRecords(data: Buffer, end: number): Generator<{ payload: Buffer; offset: number; bytes: number }> {
+/** The payload of one framed record read on its own; throws a one-line reason when it is torn or its checksum mismatches. */
+export function readFrame(frame: Buffer): Buffer {
+  if (frame.length < RECORD_HEAD || frame.readUInt32LE(0) !== frame.length - RECORD_HEAD) throw new Error('truncated record');
+  const payload = frame.subarray(RECORD_HEAD);
+  if (crc32(payload) !== frame.readUInt32LE(4)) throw new Error('record checksum mismatch');
+  return payload;
+}
+
+/**
+ * Each record of `data[from, end)` with its position (`from`: the first record's offset, by default the first after the
+ * header); throws a one-line reason on a bad header, torn record or checksum mismatch.
+ */
+export function* segmentRecords(data: Buffer, end: number, from = SEGMENT_MAGIC.length): Generator<{ payload: Buffer; offset: number; bytes: number }> {
   if (end < SEGMENT_MAGIC.length || !data.subarray(0, SEGMENT_MAGIC.length).equals(SEGMENT_MAGIC)) throw new Error('bad segment header');
-  let at = SEGMENT_MAGIC.length;
+  let at = from;
   while (at < end) {
     if (at + RECORD_HEAD > end) throw new Error('truncated record header');
     const length = data.readUInt32LE(at);

@@ -314,3 +314,109 @@ test('a store written in an older format is rebuilt with a reason, never misread
   assert.equal(reopened.chunkCount, 0);
   assert.deepEqual(await segmentFiles(dir), []);
 });
+
+/** A logger that keeps its lines, to see which path an open took. */
+function recordingLogger(): { log: typeof silentLogger; lines: string[] } {
+  const lines: string[] = [];
+  const keep = (message: string) => void lines.push(message);
+  return { log: { debug: keep, info: keep, warn: keep, error: keep }, lines };
+}
+
+test('a checkpoint plus the records appended after it reopens to exactly the replayed state, known content included', async () => {
+  const dir = await tempDir();
+  const roll = 150_000;
+  const store = await ChunkStore.open(dir, model, silentLogger, roll);
+  await store.apply(Array.from({ length: 6 }, (_, i) => bulky(`src/f${i}.ts`, 1)));
+  const gone = fileUpdate('src/gone.ts', 1);
+  await store.apply([gone]);
+  await store.apply([deletion('src/gone.ts')]);
+  assert.ok(store.checkpointDue, 'a store with no checkpoint is due one');
+  await store.writeCheckpoint();
+  assert.equal(store.checkpointDue, false);
+  // After the checkpoint: a new file, a changed one and a deleted one, which the open replays from the segments.
+  await store.apply([bulky('src/new.ts', 1), bulky('src/f1.ts', 2), deletion('src/f2.ts')]);
+  const expected = await snapshot(store);
+  const known = store.knownContent(gone.record!.hash, 'typescript');
+  await store.close();
+
+  const { log, lines } = recordingLogger();
+  const reopened = await ChunkStore.open(dir, model, log, roll);
+  assert.equal(reopened.rebuiltReason, null);
+  assert.deepEqual(lines, [], 'the checkpoint was used without complaint');
+  assert.deepEqual(await snapshot(reopened), expected);
+  assert.deepEqual(reopened.knownContent(gone.record!.hash, 'typescript'), known, 'a dead record is still known by its hash');
+  assert.equal(reopened.fileCount, expected.files.length);
+  assert.equal(reopened.chunkCount, expected.chunks.length);
+  // More appends, a compaction and a reopen still agree.
+  for (let v = 3; v < 9; v++) await reopened.apply([bulky('src/f1.ts', v)]);
+  await reopened.compact();
+  const compacted = await snapshot(reopened);
+  await reopened.close();
+  const again = await ChunkStore.open(dir, model, silentLogger, roll);
+  assert.deepEqual(await snapshot(again), compacted);
+});
+
+test('an open with a checkpoint reads no covered record: a damaged one is found when its chunks are read, and its file dropped', async () => {
+  const dir = await tempDir();
+  const store = await ChunkStore.open(dir, model, silentLogger);
+  await store.apply([fileUpdate('a.ts', 1), fileUpdate('b.ts', 1)]);
+  await store.writeCheckpoint();
+  const location = store.locationOf('a.ts')!;
+  await store.close();
+  const [segment] = await segmentFiles(dir);
+  const data = await readFile(join(dir, segment));
+  data[location.offset + location.bytes - 3] ^= 0xff;
+  await writeFile(join(dir, segment), data);
+
+  const { log, lines } = recordingLogger();
+  const reopened = await ChunkStore.open(dir, model, log);
+  assert.equal(reopened.rebuiltReason, null, 'the open trusted the checkpoint and did not checksum the records it covers');
+  const loaded: string[] = [];
+  await reopened.loadChunks(false, (chunks) => void loaded.push(...new Set(chunks.map((chunk) => chunk.path))));
+  assert.deepEqual(loaded, ['b.ts']);
+  assert.match(lines.join('\n'), /the record of a\.ts in the index at .* is damaged \(record checksum mismatch\): it is indexed again/);
+  assert.equal(reopened.record('a.ts'), undefined, 'the next pass sees a.ts as new and indexes it again');
+});
+
+test('a checkpoint older than a compaction, or damaged, is passed over with a log line: every segment is read', async () => {
+  const dir = await tempDir();
+  const roll = 150_000;
+  const store = await ChunkStore.open(dir, model, silentLogger, roll);
+  await store.apply(Array.from({ length: 6 }, (_, i) => bulky(`src/f${i}.ts`, 1)));
+  await store.writeCheckpoint();
+  for (let v = 2; v < 9; v++) await store.apply(Array.from({ length: 6 }, (_, i) => bulky(`src/f${i}.ts`, v)));
+  await store.compact();
+  assert.ok(store.checkpointDue, 'a compaction of a covered segment makes the checkpoint due');
+  const expected = await snapshot(store);
+  await store.close();
+
+  const stale = recordingLogger();
+  const reopened = await ChunkStore.open(dir, model, stale.log, roll);
+  assert.match(stale.lines.join('\n'), /checkpoint of the index at .* is older than a compaction of seg-000001\.bin: every segment is read/);
+  assert.deepEqual(await snapshot(reopened), expected);
+  await reopened.writeCheckpoint();
+  await reopened.close();
+
+  const file = join(dir, 'checkpoint.bin');
+  const data = await readFile(file);
+  data[data.length >> 1] ^= 0xff;
+  await writeFile(file, data);
+  const damaged = recordingLogger();
+  const last = await ChunkStore.open(dir, model, damaged.log, roll);
+  assert.match(damaged.lines.join('\n'), /store checkpoint unreadable \(checksum mismatch\) in .*: every segment is read/);
+  assert.equal(last.rebuiltReason, null);
+  assert.deepEqual(await snapshot(last), expected);
+});
+
+test('a segment cut short under a checkpoint that covers it empties the store with a reason', async () => {
+  const dir = await tempDir();
+  const store = await ChunkStore.open(dir, model, silentLogger);
+  await store.apply([fileUpdate('a.ts', 1), fileUpdate('b.ts', 1)]);
+  await store.writeCheckpoint();
+  await store.close();
+  const [segment] = await segmentFiles(dir);
+  await truncate(join(dir, segment), (await stat(join(dir, segment))).size - 10);
+  const reopened = await ChunkStore.open(dir, model, silentLogger);
+  assert.match(reopened.rebuiltReason ?? '', /seg-000001\.bin is truncated/);
+  assert.equal(reopened.fileCount, 0);
+});

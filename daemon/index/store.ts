@@ -5,15 +5,16 @@
 // by offset when a hit is shown (`readText`). Compaction is per segment: the segment with the most dead bytes has its
 // live records copied whole to the active segment and is deleted, so it needs at most one segment's worth of free disk.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../log';
 import type { Chunk } from './chunker';
 import { dequantise } from './quantise';
+import { decodeCheckpoint, encodeCheckpoint, type StoreCheckpoint } from './store-checkpoint';
 import {
-  decodePayload, encodeDelete, encodeUpsert, isDeleteRecord, recordPath, RECORD_HEAD, SEGMENT_MAGIC, segmentRecords, type ChunkMeta, type ChunkToWrite, type DecodedUpsert, type EncodedUpsert,
-  type FileRecord,
+  decodePayload, encodeDelete, encodeUpsert, isDeleteRecord, readFrame, recordPath, RECORD_HEAD, SEGMENT_MAGIC, segmentRecords, type ChunkMeta, type ChunkToWrite,
+  type DecodedUpsert, type EncodedUpsert, type FileRecord,
 } from './store-segment';
 
 export type { FileRecord } from './store-segment';
@@ -69,8 +70,12 @@ export interface StoreModel {
 const FORMAT_VERSION = 3;
 const MANIFEST = 'manifest.json';
 const MANIFEST_TEMP = 'manifest.json.tmp';
+/** The store's own derived file: its state as of some commit, so an open replays only what came after (`store-checkpoint.ts`). */
+const CHECKPOINT = 'checkpoint.bin';
 /** Derived files the project keeps beside the segments (`writeSidecar`); anything else unknown is a crash's leftover. */
-const SIDECARS = ['keywords.bin', 'vectors.bin'];
+const SIDECARS = ['keywords.bin', 'vectors.bin', 'chunks.bin'];
+/** A checkpoint is due once this share of the store was appended since the last one, or a segment it covers is gone. */
+const CHECKPOINT_STALE_SHARE = 0.05;
 /** A new segment is started once the active one passes this size, so no file grows without bound (tests set a smaller one). */
 const SEGMENT_ROLL_BYTES = 64 * 1024 * 1024;
 /** A segment is compacted once this share of it is dead (and it is over COMPACT_MIN_BYTES). */
@@ -162,6 +167,10 @@ export class ChunkStore {
   private decodedAtOpen: Map<string, { decoded: DecodedUpsert; location: RecordLocation }> | null = new Map();
   /** Open read handles by segment number, for `readText`. */
   private readonly readers = new Map<number, number>();
+  /** The segments the last checkpoint covers, each with its bytes then; null while there is none. */
+  private checkpointCovers: Map<string, number> | null = null;
+  /** Segment bytes appended since the last checkpoint: what the next open would replay. */
+  private appendedSinceCheckpoint = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -194,7 +203,7 @@ export class ChunkStore {
     if (manifest && !reason) {
       const store = new ChunkStore(dir, log, manifest, null, rollBytes);
       try {
-        await store.replay();
+        await store.restore();
         await store.removeStrayFiles();
         return store;
       } catch (error) {
@@ -246,30 +255,81 @@ export class ChunkStore {
     return this.manifest.segments.reduce((sum, s) => sum + s.bytes, 0) + JSON.stringify(this.manifest).length;
   }
 
+  /** True once the checkpoint lags enough that the next open would spend real time replaying (`writeCheckpoint`). */
+  get checkpointDue(): boolean {
+    if (this.appendedSinceCheckpoint === 0) return false;
+    const covers = this.checkpointCovers;
+    if (!covers || [...covers.keys()].some((name) => !this.manifest.segments.some((s) => s.name === name))) return true;
+    return this.appendedSinceCheckpoint >= this.sizeOnDisk() * CHECKPOINT_STALE_SHARE;
+  }
+
+  /** Saves the store's state beside the segments, so the next open reads it and replays only the records appended after. */
+  writeCheckpoint(): Promise<void> {
+    return this.enqueue(async () => {
+      const checkpoint = this.checkpointState();
+      const appended = this.appendedSinceCheckpoint;
+      const temp = join(this.dir, `${CHECKPOINT}.tmp`);
+      await writeAt(temp, 0, [encodeCheckpoint(checkpoint)], true);
+      await rename(temp, join(this.dir, CHECKPOINT));
+      this.checkpointCovers = new Map(checkpoint.segments.map((s) => [s.name, s.bytes]));
+      this.appendedSinceCheckpoint -= appended;
+    });
+  }
+
   /**
-   * Every live chunk, file by file, read from the segments (with its text when `withText`); `sink` may be async, and
-   * each file's chunks share one codes array. Reads one segment at a time.
+   * Every live chunk, file by file (with its text when `withText`), but those of files `skip` says the caller has already;
+   * `sink` may be async, and each file's chunks share one codes array. What the open decoded is used as it is, the rest
+   * is read record by record; a damaged record is logged and its file dropped, so the next pass indexes it again.
    */
-  async loadChunks(withText: boolean, sink: (chunks: IndexedChunk[]) => void | Promise<void>): Promise<void> {
-    const decoded = this.decodedAtOpen;
+  async loadChunks(
+    withText: boolean, sink: (chunks: IndexedChunk[]) => void | Promise<void>, skip?: (path: string) => boolean,
+  ): Promise<void> {
+    const decoded = withText ? null : this.decodedAtOpen;
     this.decodedAtOpen = null;
-    if (decoded && !withText) {
-      for (const [path, { decoded: record, location }] of decoded) {
-        if (this.fileMap.get(path)?.location === location) await sink(this.indexedChunks(record, location, null));
-      }
-      return;
+    const toRead: LiveFile[] = [];
+    for (const live of [...this.fileMap.values()]) {
+      if (skip?.(live.record.path)) continue;
+      const opened = decoded?.get(live.record.path);
+      if (opened && opened.location === live.location) await sink(this.indexedChunks(opened.decoded, live.location, null));
+      else toRead.push(live);
     }
-    for (const segment of [...this.manifest.segments]) {
-      const number = segmentNumber(segment.name);
-      const data = await readFile(join(this.dir, segment.name)).catch(() => null);
-      if (!data) continue;
-      for (const { payload, offset } of segmentRecords(data, segment.bytes)) {
-        const path = recordPath(payload);
-        const live = this.fileMap.get(path);
-        if (!live || live.location.segment !== number || live.location.offset !== offset) continue;
-        const decoded = decodePayload(payload, this.manifest.dimension) as DecodedUpsert;
-        await sink(this.indexedChunks(decoded, live.location, withText ? payload : null));
+    for (const [segment, files] of groupBySegment(toRead)) {
+      for await (const { live: { record, location }, payload } of this.readRecords(segment, files)) {
+        if (payload instanceof Error) {
+          this.log.warn(`the record of ${record.path} in the index at ${this.dir} is damaged (${payload.message}): it is indexed again`);
+          this.drop(record.path);
+          continue;
+        }
+        if (this.fileMap.get(record.path)?.location !== location) continue;
+        await sink(this.indexedChunks(decodePayload(payload, this.manifest.dimension) as DecodedUpsert, location, withText ? payload : null));
       }
+    }
+  }
+
+  /**
+   * The payloads of these live files' records in one segment, checksums verified (an Error for a damaged one), in file
+   * order: the whole segment read at once when they are much of it, else record by record.
+   */
+  private async *readRecords(segment: number, files: LiveFile[]): AsyncGenerator<{ live: LiveFile; payload: Buffer | Error }> {
+    const handle = await open(join(this.dir, segmentName(segment)), 'r');
+    try {
+      const wanted = files.reduce((sum, live) => sum + live.location.bytes, 0);
+      const whole = wanted * 4 >= (await handle.stat()).size ? await handle.readFile() : null;
+      for (const live of files) {
+        const { offset, bytes } = live.location;
+        let frame = whole?.subarray(offset, offset + bytes);
+        if (!frame) {
+          frame = Buffer.alloc(bytes);
+          frame = frame.subarray(0, (await handle.read(frame, 0, bytes, offset)).bytesRead);
+        }
+        try {
+          yield { live, payload: readFrame(frame) };
+        } catch (error) {
+          yield { live, payload: error as Error };
+        }
+      }
+    } finally {
+      await handle.close();
     }
   }
 
@@ -418,7 +478,9 @@ export class ChunkStore {
     }
     const offset = active.bytes;
     await writeAt(join(this.dir, active.name), create ? 0 : offset, create ? [SEGMENT_MAGIC, ...buffers] : buffers, create);
-    active.bytes += buffers.reduce((sum, b) => sum + b.length, 0);
+    const written = buffers.reduce((sum, b) => sum + b.length, 0);
+    active.bytes += written;
+    this.appendedSinceCheckpoint += written;
     const segment = segmentNumber(active.name);
     if (!this.liveBytes.has(segment)) this.liveBytes.set(segment, 0);
     return { segment, offset };
@@ -447,14 +509,62 @@ export class ChunkStore {
     this.liveChunks -= old.record.chunkCount;
   }
 
-  private async replay(): Promise<void> {
+  /** Loads the state: from the checkpoint when it still matches the manifest, then the records appended after it. */
+  private async restore(): Promise<void> {
+    const checkpoint = await this.usableCheckpoint();
+    if (checkpoint) this.adoptCheckpoint(checkpoint);
+    await this.replay(this.checkpointCovers ?? new Map());
+  }
+
+  private async usableCheckpoint(): Promise<StoreCheckpoint | null> {
+    const data = await readFile(join(this.dir, CHECKPOINT)).catch(() => null);
+    if (!data) return null;
+    try {
+      const checkpoint = decodeCheckpoint(data);
+      const mismatch = checkpointMismatch(checkpoint.segments, this.manifest.segments);
+      if (mismatch) {
+        this.log.info(`the checkpoint of the index at ${this.dir} is older than ${mismatch}: every segment is read`);
+        return null;
+      }
+      this.checkpointCovers = new Map(checkpoint.segments.map((s) => [s.name, s.bytes]));
+      return checkpoint;
+    } catch (error) {
+      this.log.warn(`${oneLine(error)} in ${this.dir}: every segment is read`);
+      return null;
+    }
+  }
+
+  private adoptCheckpoint(checkpoint: StoreCheckpoint): void {
+    for (const segment of this.manifest.segments) this.liveBytes.set(segmentNumber(segment.name), 0);
+    for (const { record, location } of checkpoint.files) {
+      this.fileMap.set(record.path, { record, location });
+      this.liveBytes.set(location.segment, (this.liveBytes.get(location.segment) ?? 0) + location.bytes);
+      this.liveChunks += record.chunkCount;
+    }
+    // A live file's known content shares that file's location, which compaction updates.
+    for (const { hash, language, file, location } of checkpoint.known) {
+      this.known.set(hash, { language, location: file >= 0 ? checkpoint.files[file].location : location! });
+    }
+    for (const [path, count] of checkpoint.upserts) this.upsertsOnDisk.set(path, count);
+  }
+
+  /** Replays each segment's records from where `covered` (the checkpoint) left off. */
+  private async replay(covered: Map<string, number>): Promise<void> {
     for (const segment of this.manifest.segments) {
       const file = join(this.dir, segment.name);
       const number = segmentNumber(segment.name);
-      this.liveBytes.set(number, 0);
+      if (!this.liveBytes.has(number)) this.liveBytes.set(number, 0);
+      const from = covered.get(segment.name) ?? SEGMENT_MAGIC.length;
+      if (from === segment.bytes && from > SEGMENT_MAGIC.length) {
+        const size = (await stat(file)).size;
+        if (size < segment.bytes) throw new Error(`${segment.name} is truncated`);
+        if (size > segment.bytes) await truncate(file, segment.bytes);
+        continue;
+      }
       const data = await readFile(file);
       if (data.length < segment.bytes) throw new Error(`${segment.name} is truncated`);
-      for (const { payload, offset, bytes } of segmentRecords(data, segment.bytes)) {
+      this.appendedSinceCheckpoint += segment.bytes - from;
+      for (const { payload, offset, bytes } of segmentRecords(data, segment.bytes, from)) {
         const decoded = decodePayload(payload, this.manifest.dimension);
         if (decoded.kind === 'delete') {
           this.drop(decoded.path);
@@ -471,9 +581,23 @@ export class ChunkStore {
     }
   }
 
+  /** The store's state for a checkpoint: every live file, every known content, every path's upserts on disk. */
+  private checkpointState(): StoreCheckpoint {
+    const fileOf = new Map<RecordLocation, number>();
+    const files = [...this.fileMap.values()].map(({ record, location }, i) => {
+      fileOf.set(location, i);
+      return { record, location };
+    });
+    const known = [...this.known].map(([hash, { language, location }]) => {
+      const file = fileOf.get(location) ?? -1;
+      return { hash, language, file, location: file < 0 ? location : null };
+    });
+    return { segments: this.manifest.segments.map((s) => ({ ...s })), files, known, upserts: [...this.upsertsOnDisk] };
+  }
+
   /** Files a crash left behind: segments not in the manifest (an unfinished compaction or batch) and temp files. */
   private async removeStrayFiles(): Promise<void> {
-    const live = new Set([MANIFEST, ...SIDECARS, ...this.manifest.segments.map((s) => s.name)]);
+    const live = new Set([MANIFEST, CHECKPOINT, ...SIDECARS, ...this.manifest.segments.map((s) => s.name)]);
     for (const name of await readdir(this.dir)) {
       if (!live.has(name)) await rm(join(this.dir, name), { force: true, recursive: true });
     }
@@ -604,12 +728,13 @@ export class ChunkStore {
     }));
   }
 
+  /** A record's payload, its checksum verified. */
   private async readPayload(location: RecordLocation): Promise<Buffer> {
     const handle = await open(join(this.dir, segmentName(location.segment)), 'r');
     try {
       const frame = Buffer.alloc(location.bytes);
-      await handle.read(frame, 0, location.bytes, location.offset);
-      return frame.subarray(RECORD_HEAD);
+      const { bytesRead } = await handle.read(frame, 0, location.bytes, location.offset);
+      return readFrame(frame.subarray(0, bytesRead));
     } finally {
       await handle.close();
     }
@@ -638,6 +763,30 @@ export class ChunkStore {
   private closeReaders(): void {
     for (const segment of [...this.readers.keys()]) this.closeReader(segment);
   }
+}
+
+/** The files by the segment their record is in, each segment's in offset order. */
+function groupBySegment(files: LiveFile[]): Map<number, LiveFile[]> {
+  const groups = new Map<number, LiveFile[]>();
+  for (const live of [...files].sort((a, b) => a.location.segment - b.location.segment || a.location.offset - b.location.offset)) {
+    const group = groups.get(live.location.segment);
+    if (group) group.push(live);
+    else groups.set(live.location.segment, [live]);
+  }
+  return groups;
+}
+
+/** Why a checkpoint covering `covered` does not describe the store whose manifest lists `segments`; null when it does. */
+function checkpointMismatch(covered: { name: string; bytes: number }[], segments: { name: string; bytes: number }[]): string | null {
+  const now = new Map(segments.map((s) => [s.name, s.bytes]));
+  for (const segment of covered) {
+    const bytes = now.get(segment.name);
+    if (bytes === undefined) return `a compaction of ${segment.name}`;
+    if (bytes < segment.bytes) return `its manifest (${segment.name} is shorter)`;
+  }
+  const newest = Math.max(0, ...covered.map((s) => segmentNumber(s.name)));
+  const missed = segments.find((s) => !covered.some((c) => c.name === s.name) && segmentNumber(s.name) < newest);
+  return missed ? `its manifest (${missed.name} is not covered)` : null;
 }
 
 /** A chunk's text from its record's payload (offsets count from the record's frame, which the payload follows). */

@@ -137,6 +137,37 @@ export class VectorIndex {
     this.placed(slot, null);
   }
 
+  /** The slots' codes (`dimension` each) and scales, in the order given: for the chunk snapshot. */
+  exportRows(slots: ArrayLike<number>): { codes: Int8Array; scales: Float32Array } {
+    const codes = new Int8Array(slots.length * this.dimension);
+    const scales = new Float32Array(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const base = slots[i] * this.stride;
+      codes.set(this.codes.subarray(base, base + this.dimension), i * this.dimension);
+      scales[i] = this.scales[slots[i]];
+    }
+    return { codes, scales };
+  }
+
+  /**
+   * Sets the empty slots `first`… at once from `codes` (`dimension` each) and `scales`, leaving those whose `keep` is 0
+   * empty: a start placing a snapshot's chunks in bulk.
+   */
+  importRows(first: number, codes: Int8Array, scales: Float32Array, keep: Uint8Array): void {
+    const count = scales.length;
+    if (count === 0) return;
+    this.makeRoom(first + count - 1);
+    for (let slot = first; slot < first + count; slot++) {
+      if (this.present[slot]) throw new Error(`slot ${slot} is taken: rows are imported into empty slots only`);
+    }
+    if (this.stride === this.dimension) this.codes.set(codes, first * this.stride);
+    else for (let i = 0; i < count; i++) this.codes.set(codes.subarray(i * this.dimension, (i + 1) * this.dimension), (first + i) * this.stride);
+    this.scales.set(scales, first);
+    for (let i = 0; i < count; i++) {
+      if (keep[i]) this.placed(first + i, null);
+    }
+  }
+
   private makeRoom(slot: number): void {
     if (!Number.isInteger(slot) || slot < 0) throw new Error(`slot must be a non-negative integer, got ${slot}`);
     if (slot >= this.capacity) this.grow(Math.max(slot + 1, this.capacity * 2));
