@@ -2,17 +2,18 @@
 // its record lay; per chunk its id, lines, text offset and length, symbol, scale and int8 codes, all in columns. A start
 // places the chunks of every file whose record still lies there with a few bulk copies, instead of reading and decoding
 // each record (seconds at a million chunks); the files that moved or changed since are read from the store.
-// Layout: magic, u32 crc32 of the rest, u32 dimension, u32 files, u32 chunks, u32 JSON bytes, JSON { paths, languages,
-// symbols }, zero padding to 4, then u32 columns (per file: segment, offset, bytes, chunk count; then every chunk's id,
-// every start line, end line, text offset and text bytes, a column at a time so a load copies each in one go), f32
-// scales, int8 codes (`dimension` per chunk). Derived data: bad bytes are refused and every record read instead.
+// Layout: magic, u32 crc32 of the rest, u32 dimension, u32 files, u32 chunks, u32 JSON bytes, u32 symbol bytes, JSON
+// { paths, languages }, zero padding to 4, then u32 columns (per file: segment, offset, bytes, chunk count; then every
+// chunk's id, every start line, end line, text offset, text bytes and symbol bytes, a column at a time so a load copies
+// each in one go), f32 scales, int8 codes (`dimension` per chunk), the symbols' UTF-8 one after another. Derived data:
+// bad bytes are refused and every record read instead.
 import { crc32 } from 'node:zlib';
 
-const MAGIC = Buffer.from('CCCCHS01');
-const HEAD = MAGIC.length + 20;
+const MAGIC = Buffer.from('CCCCHS02');
+const HEAD = MAGIC.length + 24;
 const FILE_COLUMNS = 4;
 /** The chunk columns, in the order they are laid out. */
-export const CHUNK_COLUMNS = ['id', 'startLine', 'endLine', 'textOffset', 'textBytes'] as const;
+export const CHUNK_COLUMNS = ['id', 'startLine', 'endLine', 'textOffset', 'textBytes', 'symbolBytes'] as const;
 
 export interface ChunkSnapshot {
   paths: string[];
@@ -21,25 +22,27 @@ export interface ChunkSnapshot {
   files: Uint32Array;
   /** Columns of the chunks in file order, one after another (`CHUNK_COLUMNS`). */
   chunks: Uint32Array;
-  symbols: string[];
   scales: Float32Array;
   /** `dimension` codes per chunk. */
   codes: Int8Array;
+  /** Each chunk's symbol in UTF-8, one after another (their lengths are the `symbolBytes` column). */
+  symbols: Uint8Array;
 }
 
 export function encodeChunkSnapshot(snapshot: ChunkSnapshot, dimension: number): Buffer[] {
   const fileCount = snapshot.paths.length;
-  const chunkCount = snapshot.symbols.length;
-  const json = Buffer.from(JSON.stringify({ paths: snapshot.paths, languages: snapshot.languages, symbols: snapshot.symbols }));
+  const chunkCount = snapshot.scales.length;
+  const json = Buffer.from(JSON.stringify({ paths: snapshot.paths, languages: snapshot.languages }));
   const head = Buffer.alloc(HEAD + json.length + padding(HEAD + json.length));
   MAGIC.copy(head, 0);
   let at = MAGIC.length + 4;
   at = head.writeUInt32LE(dimension, at);
   at = head.writeUInt32LE(fileCount, at);
   at = head.writeUInt32LE(chunkCount, at);
-  head.writeUInt32LE(json.length, at);
+  at = head.writeUInt32LE(json.length, at);
+  head.writeUInt32LE(snapshot.symbols.length, at);
   json.copy(head, HEAD);
-  const parts = [head, bytesOf(snapshot.files), bytesOf(snapshot.chunks), bytesOf(snapshot.scales), bytesOf(snapshot.codes)];
+  const parts = [head, ...[snapshot.files, snapshot.chunks, snapshot.scales, snapshot.codes, snapshot.symbols].map(bytesOf)];
   let sum = crc32(head.subarray(MAGIC.length + 4));
   for (const part of parts.slice(1)) sum = crc32(part, sum);
   head.writeUInt32LE(sum, MAGIC.length);
@@ -56,11 +59,12 @@ export function decodeChunkSnapshot(data: Buffer, dimension: number): ChunkSnaps
   const fileCount = data.readUInt32LE(at + 4);
   const chunkCount = data.readUInt32LE(at + 8);
   const jsonBytes = data.readUInt32LE(at + 12);
+  const symbolBytes = data.readUInt32LE(at + 16);
   at = HEAD + jsonBytes + padding(HEAD + jsonBytes);
-  const expected = at + 4 * (FILE_COLUMNS * fileCount + CHUNK_COLUMNS.length * chunkCount + chunkCount) + dimension * chunkCount;
+  const expected = at + 4 * (FILE_COLUMNS * fileCount + CHUNK_COLUMNS.length * chunkCount + chunkCount) + dimension * chunkCount + symbolBytes;
   if (data.length !== expected) throw fail('its length does not match its counts');
-  const { paths, languages, symbols } = JSON.parse(data.toString('utf8', HEAD, HEAD + jsonBytes)) as Pick<ChunkSnapshot, 'paths' | 'languages' | 'symbols'>;
-  if (paths.length !== fileCount || languages.length !== fileCount || symbols.length !== chunkCount) throw fail('its names do not match its counts');
+  const { paths, languages } = JSON.parse(data.toString('utf8', HEAD, HEAD + jsonBytes)) as Pick<ChunkSnapshot, 'paths' | 'languages'>;
+  if (paths.length !== fileCount || languages.length !== fileCount) throw fail('its names do not match its counts');
   // Typed views need aligned offsets: a buffer that does not start on a 4-byte boundary is copied once.
   const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
   const view = <T>(Kind: new (buffer: ArrayBuffer, offset: number, length: number) => T, length: number, bytesEach: number): T => {
@@ -72,15 +76,18 @@ export function decodeChunkSnapshot(data: Buffer, dimension: number): ChunkSnaps
   const chunks = view(Uint32Array, CHUNK_COLUMNS.length * chunkCount, 4);
   const scales = view(Float32Array, chunkCount, 4);
   const codes = view(Int8Array, dimension * chunkCount, 1);
+  const symbols = view(Uint8Array, symbolBytes, 1);
+  const snapshot = { paths, languages, files, chunks, scales, codes, symbols };
   let total = 0;
   for (let f = 0; f < fileCount; f++) total += files[FILE_COLUMNS * f + 3];
   if (total !== chunkCount) throw fail('its files do not add up to its chunks');
-  return { paths, languages, files, chunks, symbols, scales, codes };
+  if (chunkColumn(snapshot, 'symbolBytes').reduce((sum, n) => sum + n, 0) !== symbolBytes) throw fail('its symbols do not add up');
+  return snapshot;
 }
 
 /** One chunk column of a snapshot's `chunks`. */
 export function chunkColumn(snapshot: ChunkSnapshot, column: (typeof CHUNK_COLUMNS)[number]): Uint32Array {
-  const count = snapshot.symbols.length;
+  const count = snapshot.scales.length;
   const at = CHUNK_COLUMNS.indexOf(column) * count;
   return snapshot.chunks.subarray(at, at + count);
 }
@@ -89,6 +96,6 @@ function padding(bytes: number): number {
   return (4 - (bytes % 4)) % 4;
 }
 
-function bytesOf(array: Uint32Array | Float32Array | Int8Array): Buffer {
+function bytesOf(array: Uint32Array | Float32Array | Int8Array | Uint8Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }

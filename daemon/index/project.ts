@@ -441,10 +441,12 @@ async function buildSearchIndex(
   const exactVectors = process.env.CCC_EXACT_VECTORS === '1';
   const searchIndex = await SearchIndex.create(model.dimension, store, fusionWeightsFor(model.modelId), exactVectors);
   const started = Date.now();
-  const adopted = await adoptChunkSnapshot(store, searchIndex, model.dimension, log);
+  // Read at once: the files are large at scale, and reading overlaps with placing the chunks.
+  const reads = { chunks: store.readSidecar('chunks.bin'), keywords: store.readSidecar('keywords.bin'), vectors: store.readSidecar('vectors.bin') };
+  const adopted = adoptChunkSnapshot(await reads.chunks, searchIndex, store, model.dimension, log);
   await store.loadChunks(false, (chunks) => void searchIndex.place(chunks), (path) => adopted.has(path));
   log.info(`${searchIndex.count} chunks placed in ${Date.now() - started} ms (${adopted.size} of ${store.fileCount} files from the chunk snapshot)`);
-  const snapshots = { keywords: await store.readSidecar('keywords.bin'), vectors: await store.readSidecar('vectors.bin') };
+  const snapshots = { keywords: await reads.keywords, vectors: await reads.vectors };
   const warmed = searchIndex
     .warm(snapshots, (message) => log.info(message), (message) => log.warn(message))
     .then(() => log.info(`keyword index of ${searchIndex.count} chunks ready in ${((Date.now() - started) / 1000).toFixed(1)} s`))
@@ -456,8 +458,7 @@ async function buildSearchIndex(
 const STALE_SNAPSHOT_SHARE = 0.05;
 
 /** Places the chunks of `chunks.bin` whose records have not moved since it was saved; the paths of their files. */
-async function adoptChunkSnapshot(store: ChunkStore, searchIndex: SearchIndex, dimension: number, log: Logger): Promise<Set<string>> {
-  const data = await store.readSidecar('chunks.bin');
+function adoptChunkSnapshot(data: Buffer | null, searchIndex: SearchIndex, store: ChunkStore, dimension: number, log: Logger): Set<string> {
   if (!data) return new Set();
   try {
     return searchIndex.adopt(decodeChunkSnapshot(data, dimension), (path) => store.locationOf(path));

@@ -22,6 +22,7 @@ import { TopK } from './top-k';
 import { VectorIndex, type AllowedSlots } from './vector-index';
 import { chunkColumn, type ChunkSnapshot } from './chunk-snapshot';
 import { SlotById } from './slot-by-id';
+import { SymbolColumn } from './symbol-column';
 import { decodeIvf, encodeIvf } from './vector-snapshot';
 
 export interface SearchQuery {
@@ -114,9 +115,7 @@ export class SearchIndex {
   private textBytes = new Uint32Array(1024);
   /** The store's chunk id per slot: the key that ties a persisted snapshot to slots. */
   private chunkIds = new Uint32Array(1024);
-  private symbols: string[] = [];
-  /** Characters in the live chunks' symbols, for `memoryBytes` (which must stay cheap: every progress report asks). */
-  private symbolChars = 0;
+  private readonly symbols = new SymbolColumn();
   private slotCount = 0;
   private readonly freeSlots: number[] = [];
   /** Slots whose text is in the keyword index; the others are still queued. */
@@ -173,8 +172,7 @@ export class SearchIndex {
   /** Bytes held by the index's arrays (an estimate for the strings and Orama). */
   memoryBytes(): number {
     const columns = this.fileOfSlot.byteLength * 6 + this.inKeywords.byteLength;
-    const symbols = this.live * 16 + this.symbolChars * 2;
-    return columns + symbols + this.files.length * 200 + this.vectors.memoryBytes() + this.keyword.memoryBytes();
+    return columns + this.symbols.byteLength + this.files.length * 200 + this.vectors.memoryBytes() + this.keyword.memoryBytes();
   }
 
   /**
@@ -199,15 +197,14 @@ export class SearchIndex {
    */
   adopt(snapshot: ChunkSnapshot, locationOf: (path: string) => RecordLocation | undefined): Set<string> {
     if (this.slotCount > 0) throw new Error('a snapshot is adopted by an empty index only');
-    const { files, symbols } = snapshot;
-    const count = symbols.length;
+    const { files } = snapshot;
+    const count = snapshot.scales.length;
     if (count > 0) this.growSlots(count - 1);
     this.chunkIds.set(chunkColumn(snapshot, 'id'));
     this.startLines.set(chunkColumn(snapshot, 'startLine'));
     this.endLines.set(chunkColumn(snapshot, 'endLine'));
     this.textOffsets.set(chunkColumn(snapshot, 'textOffset'));
     this.textBytes.set(chunkColumn(snapshot, 'textBytes'));
-    this.symbols = symbols;
     const keep = new Uint8Array(count);
     const adopted = new Set<string>();
     let first = 0;
@@ -217,21 +214,19 @@ export class SearchIndex {
       if (location && location.segment === files[4 * f] && location.offset === files[4 * f + 1] && location.bytes === files[4 * f + 2]) {
         const fileNo = this.addFile(path, snapshot.languages[f], location, false);
         const slots = this.files[fileNo]!.slots;
-        for (let slot = first; slot < end; slot++) {
-          slots.push(slot);
-          this.symbolChars += symbols[slot].length;
-        }
+        for (let slot = first; slot < end; slot++) slots.push(slot);
         this.fileOfSlot.fill(fileNo, first, end);
         keep.fill(1, first, end);
         this.live += end - first;
         adopted.add(path);
       } else {
         for (let slot = first; slot < end; slot++) this.freeSlots.push(slot);
-        symbols.fill('', first, end);
       }
       first = end;
     });
     this.slotCount = count;
+    this.symbols.load(snapshot.symbols, chunkColumn(snapshot, 'symbolBytes'));
+    for (let slot = 0; slot < count; slot++) if (!keep[slot]) this.symbols.clear(slot);
     this.vectors.importRows(0, snapshot.codes, snapshot.scales, keep);
     this.allowedCache.clear();
     return adopted;
@@ -250,11 +245,13 @@ export class SearchIndex {
       fileColumns.push(file.location.segment, file.location.offset, file.location.bytes, file.slots.length);
       for (const slot of file.slots) slots.push(slot);
     }
+    const symbols = this.symbols.export(slots);
     const columns = [this.chunkIds, this.startLines, this.endLines, this.textOffsets, this.textBytes];
-    const chunks = new Uint32Array(columns.length * slots.length);
+    const chunks = new Uint32Array((columns.length + 1) * slots.length);
     columns.forEach((column, c) => slots.forEach((slot, i) => (chunks[c * slots.length + i] = column[slot])));
+    chunks.set(symbols.lengths, columns.length * slots.length);
     const { codes, scales } = this.vectors.exportRows(slots);
-    return { paths, languages, files: Uint32Array.from(fileColumns), chunks, symbols: slots.map((slot) => this.symbols[slot]), scales, codes };
+    return { paths, languages, files: Uint32Array.from(fileColumns), chunks, scales, codes, symbols: symbols.bytes };
   }
 
   /**
@@ -323,14 +320,13 @@ export class SearchIndex {
       if (this.inKeywords[slot]) {
         const text = this.text(slot);
         // A text that cannot be read any more leaves its document frequencies a little high until the next rebuild.
-        if (text !== null) this.keyword.remove(slot, { content: text, symbol: this.symbols[slot], path });
-        else this.keyword.remove(slot, { content: '', symbol: this.symbols[slot], path });
+        if (text !== null) this.keyword.remove(slot, { content: text, symbol: this.symbols.get(slot), path });
+        else this.keyword.remove(slot, { content: '', symbol: this.symbols.get(slot), path });
       }
       if (this.inKeywords[slot]) this.changedSinceSnapshot++;
       this.inKeywords[slot] = 0;
       this.fileOfSlot[slot] = -1;
-      this.symbolChars -= this.symbols[slot].length;
-      this.symbols[slot] = '';
+      this.symbols.clear(slot);
       this.vectors.delete(slot);
       this.textCache.delete(slot);
       this.freeSlots.push(slot);
@@ -399,7 +395,7 @@ export class SearchIndex {
         if (!mentionsWanted) hit.score *= RANKING.mentionPrior;
         continue;
       }
-      hit.definition = matcher.defines(this.symbols[hit.slot], this.text(hit.slot) ?? '');
+      hit.definition = matcher.defines(this.symbols.get(hit.slot), this.text(hit.slot) ?? '');
       if (!hit.definition && !mentionsWanted) hit.score *= RANKING.mentionPrior;
       best.push(hit.slot, hit.score);
     }
@@ -447,8 +443,7 @@ export class SearchIndex {
     this.textOffsets[slot] = chunk.textOffset;
     this.textBytes[slot] = chunk.textBytes;
     this.chunkIds[slot] = chunk.id;
-    this.symbols[slot] = chunk.symbol;
-    this.symbolChars += chunk.symbol.length;
+    this.symbols.set(slot, chunk.symbol);
     this.inKeywords[slot] = 0;
     this.vectors.setQuantised(slot, chunk.codes, chunk.codesAt, chunk.scale);
     this.files[fileNo]!.slots.push(slot);
@@ -532,7 +527,7 @@ export class SearchIndex {
     if (!file || this.inKeywords[slot]) return;
     const text = content ?? this.text(slot);
     if (text === null) return;
-    this.keyword.add(slot, { content: text, symbol: this.symbols[slot], path: file.path }, this.chunkIds[slot]);
+    this.keyword.add(slot, { content: text, symbol: this.symbols.get(slot), path: file.path }, this.chunkIds[slot]);
     this.inKeywords[slot] = 1;
     this.changedSinceSnapshot++;
   }
@@ -604,7 +599,7 @@ export class SearchIndex {
     const matcher = definitionMatcher(plan.names);
     if (query.files) {
       const files = rankFiles(shown, (hit) => this.hitFields(hit)).slice(query.offset, end).map(({ file, best }) => {
-        const { window } = matchWindow(this.startLines[best.slot], this.text(best.slot) ?? '', this.symbols[best.slot], weights, matcher);
+        const { window } = matchWindow(this.startLines[best.slot], this.text(best.slot) ?? '', this.symbols.get(best.slot), weights, matcher);
         return { ...file, bestLine: window.bestLine };
       });
       return { hits: [], files, noGoodMatch, weakHits };
@@ -618,7 +613,7 @@ export class SearchIndex {
   private hitFields(hit: Judged): Chunk {
     const { slot, file } = hit;
     return {
-      path: file.path, language: file.language, startLine: this.startLines[slot], endLine: this.endLines[slot], symbol: this.symbols[slot],
+      path: file.path, language: file.language, startLine: this.startLines[slot], endLine: this.endLines[slot], symbol: this.symbols.get(slot),
       content: this.text(slot) ?? '',
     };
   }
