@@ -255,26 +255,17 @@ export class SearchIndex {
   }
 
   /**
-   * Finishes a load of chunks `place`d without text, from the snapshots saved beside the store (by chunk id): adopts the
-   * approximate vector index's lists (`vectors.bin`; a bad one is left for training), then fills the keyword index from
-   * `keywords.bin` where it holds the chunks, the rest by reading and tokenising their text, in slices like `add`; last,
-   * the filter documents `adopt` deferred.
+   * Finishes a load of chunks `place`d without text, from the snapshots saved beside the store (by chunk id): fills the
+   * keyword index from `keywords.bin` where it holds the chunks, and tokenises the rest, reading their text, in slices
+   * like `add`; meanwhile adopts the approximate vector index's lists (`vectors.bin`; a bad one is left for training);
+   * last, inserts the filter documents `adopt` deferred.
    */
   async warm(
     snapshots: { keywords: Buffer | null; vectors: Buffer | null }, log: (message: string) => void, warn: (message: string) => void,
   ): Promise<void> {
-    const slotById = new SlotById(this.chunkIds, this.slotCount, (slot) => this.fileOfSlot[slot] >= 0);
-    const slotOf = (id: number) => (id === 0 ? -1 : slotById.get(id));
-    if (snapshots.vectors) {
-      try {
-        this.vectors.restoreIvf(decodeIvf(snapshots.vectors, this.dimension, this.slotCount, slotOf));
-      } catch (error) {
-        warn((error as Error).message);
-      }
-    }
     if (snapshots.keywords) {
       try {
-        this.keyword = KeywordIndex.fromBytes(snapshots.keywords, slotOf);
+        this.keyword = KeywordIndex.fromBytes(snapshots.keywords, this.slotOfChunk());
         for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && this.keyword.holds(slot)) this.inKeywords[slot] = 1;
       } catch (error) {
         warn(`the keyword snapshot is unusable, tokenising every chunk instead: ${(error as Error).message}`);
@@ -284,8 +275,24 @@ export class SearchIndex {
     const missing: number[] = [];
     for (let slot = 0; slot < this.slotCount; slot++) if (this.fileOfSlot[slot] >= 0 && !this.inKeywords[slot]) missing.push(slot);
     log(`keyword index: ${this.live - missing.length} chunks from the snapshot, ${missing.length} tokenised`);
-    await this.indexText(missing, []);
+    const tokenising = this.indexText(missing, []);
+    // Searches scan every vector until the lists are adopted, so the first answer need not wait for them.
+    if (snapshots.vectors) {
+      await yieldToLoop();
+      try {
+        this.vectors.restoreIvf(decodeIvf(snapshots.vectors, this.dimension, this.slotCount, this.slotOfChunk()));
+      } catch (error) {
+        warn((error as Error).message);
+      }
+    }
+    await tokenising;
     await this.fillFilters();
+  }
+
+  /** The live slot of a chunk id (-1 for a chunk gone), as the slots are now. */
+  private slotOfChunk(): (id: number) => number {
+    const slotById = new SlotById(this.chunkIds, this.slotCount, (slot) => this.fileOfSlot[slot] >= 0);
+    return (id) => (id === 0 ? -1 : slotById.get(id));
   }
 
   /** Trains the approximate vector index when it is due (in slices); its snapshot's bytes when it trained, else null. */
