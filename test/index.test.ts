@@ -317,3 +317,36 @@ describe('a daemon killed during a pass', () => {
     }
   });
 });
+
+describe('a pass over 1,000 files', () => {
+  let home: TempHome;
+  let root: string;
+  const FILES = 1000;
+
+  before(() => {
+    home = makeTempHome();
+    root = mkdtempSync('/tmp/ccc-big-pass-');
+    mkdirSync(join(root, '.git'));
+    for (let i = 0; i < FILES; i++) {
+      const dir = join(root, `pkg${i % 20}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `mod${i}.ts`), `// Module ${i}.\nexport function settleToken${i}(value: number): number {\n  return value * ${i};\n}\n`);
+    }
+  });
+  after(async () => {
+    await home.cleanup();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('ends by freezing the keyword index before its full GC, and every file stays searchable', async () => {
+    const first = await index(home.dir, root);
+    assert.equal(first.counts.added, FILES);
+    const log = readFileSync(join(home.dir, 'daemon.log'), 'utf8');
+    // Frozen before the collection, the keyword index's per-term Maps die in it instead of outliving it.
+    assert.match(log, /keyword index frozen; full GC after the pass took \d+ ms/);
+    for (const i of [0, 500, FILES - 1]) {
+      const hits = (await search(home.dir, root, `settleToken${i}`)).results.filter((hit) => hit.content.includes(`settleToken${i}(`));
+      assert.equal(hits.length, 1, `module ${i} is found once by keyword`);
+    }
+  });
+});

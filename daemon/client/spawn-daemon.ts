@@ -6,6 +6,13 @@ import type { HomePaths } from '../paths';
 import { DaemonError } from './errors';
 
 const START_TIMEOUT_MS = 30_000;
+/**
+ * glibc malloc's environment for the daemon (ignored elsewhere; a value already in the environment wins). By default a
+ * freed large block raises the size malloc serves from its heap instead of mmap, so after the first index of 100k
+ * chunks ~155 MB of freed typed arrays and buffers stayed resident in the heap, pinned below live blocks. A fixed
+ * 128 KiB threshold keeps large blocks in their own mappings, returned to the OS when freed: 47 MB of heap instead.
+ */
+const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) };
 const LOG_TAIL_LINES = 8;
 
 export interface SpawnOptions {
@@ -35,7 +42,7 @@ export async function spawnDaemon(options: SpawnOptions, answers: () => Promise<
       stdio: ['ignore', logFd, logFd],
       // Not the caller's folder, which may be deleted while the daemon runs (the daemon also moves to its home itself).
       cwd: options.paths.home,
-      env: { ...process.env, ...options.env, CCC_HOME: options.paths.home },
+      env: { ...MALLOC_ENV, ...process.env, ...options.env, CCC_HOME: options.paths.home },
       windowsHide: true,
     });
     child.on('error', () => (exit = { code: -1, signal: null }));

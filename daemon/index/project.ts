@@ -300,10 +300,7 @@ export class Project {
       // Passes that found nothing (catch-up, polling) are routine: logged only at debug level.
       const level = added + updated + deleted > 0 ? 'info' : 'debug';
       this.options.log[level](`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
-      if (added + updated + deleted >= FULL_GC_AFTER_FILES) {
-        loaded.engine.chunker.release();
-        this.options.log.info(`full GC after the pass took ${fullGc()} ms`);
-      }
+      if (added + updated + deleted >= FULL_GC_AFTER_FILES) await this.settleAfterBigPass(loaded);
       void this.startWatcher();
       this.saveSnapshotIfDue(loaded);
       this.trainVectorsIfDue(loaded);
@@ -313,6 +310,17 @@ export class Project {
       this.setState('error', oneLine(error));
       throw error;
     }
+  }
+
+  /**
+   * Gives back what a pass over many files grew: the parse worker goes, the keyword index's recent part is frozen (so
+   * its Maps and the merge's garbage die now, not after the collection), then a compacting full GC.
+   */
+  private async settleAfterBigPass(loaded: Loaded): Promise<void> {
+    loaded.engine.chunker.release();
+    // A failed freeze leaves the keyword index whole and answering; the snapshot's freeze tries again.
+    await loaded.searchIndex.freezeKeywords().catch((error) => this.options.log.warn(`project ${this.root}: keyword freeze failed: ${oneLine(error)}`));
+    this.options.log.info(`keyword index frozen; full GC after the pass took ${fullGc()} ms`);
   }
 
   /**

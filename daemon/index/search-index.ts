@@ -308,6 +308,14 @@ export class SearchIndex {
     return changed > 0 && (changed >= SNAPSHOT_MIN_CHANGES || changed >= this.live * SNAPSHOT_CHANGED_SHARE);
   }
 
+  /**
+   * Folds the keyword index's recent part (a Map per term) into its frozen base, in slices. Called at the end of a big
+   * pass, before its full GC, so the Maps and the merge's garbage go in that collection instead of lingering after it.
+   */
+  freezeKeywords(): Promise<void> {
+    return this.keyword.freeze();
+  }
+
   /** The keyword index as bytes (after merging its recent part), for a snapshot the next start loads instead of tokenising. */
   async keywordSnapshot(): Promise<Buffer[]> {
     const changed = this.changedSinceSnapshot;
