@@ -165,6 +165,8 @@ export class ChunkStore {
   private liveChunks = 0;
   /** The live records as the open decoded them, kept for the first `loadChunks` so it need not read the segments again. */
   private decodedAtOpen: Map<string, { decoded: DecodedUpsert; location: RecordLocation }> | null = new Map();
+  /** Sidecars read while the store opened, each handed out once by `readSidecar`. */
+  private prefetched = new Map<string, Promise<Buffer | null>>();
   /** Open read handles by segment number, for `readText`. */
   private readonly readers = new Map<number, number>();
   /** The segments the last checkpoint covers, each with its bytes then; null while there is none. */
@@ -202,12 +204,15 @@ export class ChunkStore {
     }
     if (manifest && !reason) {
       const store = new ChunkStore(dir, log, manifest, null, rollBytes);
+      // The sidecars are large at scale: reading them overlaps with restoring the state.
+      for (const name of SIDECARS) store.prefetched.set(name, readFile(join(dir, name)).catch(() => null));
       try {
         await store.restore();
         await store.removeStrayFiles();
         return store;
       } catch (error) {
         store.closeReaders();
+        await Promise.all(store.prefetched.values());
         reason = `it is damaged (${oneLine(error)})`;
       }
     }
@@ -393,13 +398,16 @@ export class ChunkStore {
 
   /** Writes a derived file (a search index snapshot) atomically beside the segments. */
   async writeSidecar(name: (typeof SIDECARS)[number], buffers: Buffer[]): Promise<void> {
+    this.prefetched.delete(name);
     const temp = join(this.dir, `${name}.tmp`);
     await writeAt(temp, 0, buffers, true);
     await rename(temp, join(this.dir, name));
   }
 
   async readSidecar(name: (typeof SIDECARS)[number]): Promise<Buffer | null> {
-    return readFile(join(this.dir, name)).catch(() => null);
+    const prefetched = this.prefetched.get(name);
+    this.prefetched.delete(name);
+    return prefetched ?? readFile(join(this.dir, name)).catch(() => null);
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
