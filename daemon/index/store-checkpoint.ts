@@ -6,7 +6,7 @@
 import { crc32 } from 'node:zlib';
 import type { FileRecord } from './store-segment';
 
-const MAGIC = Buffer.from('CCCCKP01');
+const MAGIC = Buffer.from('CCCCKP02');
 const HEAD = MAGIC.length + 4;
 
 export interface CheckpointLocation {
@@ -27,48 +27,65 @@ export interface StoreCheckpoint {
 
 interface Columns {
   segments: { name: string; bytes: number }[];
+  /** Every language named below, once; the columns hold its index. */
+  languages: string[];
   paths: string[];
   mtimes: number[];
   sizes: number[];
   hashes: string[];
-  languages: string[];
+  fileLanguages: number[];
   chunkCounts: number[];
   /** segment, offset, bytes per file. */
   locations: number[];
-  knownHashes: string[];
-  knownLanguages: string[];
+  /** Upsert records on disk of each live file's path. */
+  fileUpserts: number[];
+  /** Known content that is a live file's record, by file index: its hash and language are the file's. */
   knownFiles: number[];
-  /** segment, offset, bytes per known record that is not a live file's. */
-  knownLocations: number[];
-  upsertPaths: string[];
-  upsertCounts: number[];
+  deadHashes: string[];
+  deadLanguages: number[];
+  /** segment, offset, bytes per dead known record. */
+  deadLocations: number[];
+  /** Paths with no live file but upserts on disk, and how many. */
+  deadPaths: string[];
+  deadUpserts: number[];
 }
 
 export function encodeCheckpoint(checkpoint: StoreCheckpoint): Buffer {
-  const columns: Columns = {
-    segments: checkpoint.segments, paths: [], mtimes: [], sizes: [], hashes: [], languages: [], chunkCounts: [], locations: [],
-    knownHashes: [], knownLanguages: [], knownFiles: [], knownLocations: [], upsertPaths: [], upsertCounts: [],
+  const languages: string[] = [];
+  const languageIndex = (language: string) => {
+    const at = languages.indexOf(language);
+    return at >= 0 ? at : languages.push(language) - 1;
   };
+  const c: Columns = {
+    segments: checkpoint.segments, languages, paths: [], mtimes: [], sizes: [], hashes: [], fileLanguages: [], chunkCounts: [], locations: [],
+    fileUpserts: [], knownFiles: [], deadHashes: [], deadLanguages: [], deadLocations: [], deadPaths: [], deadUpserts: [],
+  };
+  const upserts = new Map(checkpoint.upserts);
   for (const { record, location } of checkpoint.files) {
-    columns.paths.push(record.path);
-    columns.mtimes.push(record.mtimeMs);
-    columns.sizes.push(record.size);
-    columns.hashes.push(record.hash);
-    columns.languages.push(record.language);
-    columns.chunkCounts.push(record.chunkCount);
-    columns.locations.push(location.segment, location.offset, location.bytes);
+    c.paths.push(record.path);
+    c.mtimes.push(record.mtimeMs);
+    c.sizes.push(record.size);
+    c.hashes.push(record.hash);
+    c.fileLanguages.push(languageIndex(record.language));
+    c.chunkCounts.push(record.chunkCount);
+    c.locations.push(location.segment, location.offset, location.bytes);
+    c.fileUpserts.push(upserts.get(record.path) ?? 0);
+    upserts.delete(record.path);
   }
   for (const known of checkpoint.known) {
-    columns.knownHashes.push(known.hash);
-    columns.knownLanguages.push(known.language);
-    columns.knownFiles.push(known.file);
-    if (known.file < 0) columns.knownLocations.push(known.location!.segment, known.location!.offset, known.location!.bytes);
+    if (known.file >= 0) {
+      c.knownFiles.push(known.file);
+    } else {
+      c.deadHashes.push(known.hash);
+      c.deadLanguages.push(languageIndex(known.language));
+      c.deadLocations.push(known.location!.segment, known.location!.offset, known.location!.bytes);
+    }
   }
-  for (const [path, count] of checkpoint.upserts) {
-    columns.upsertPaths.push(path);
-    columns.upsertCounts.push(count);
+  for (const [path, count] of upserts) {
+    c.deadPaths.push(path);
+    c.deadUpserts.push(count);
   }
-  const json = Buffer.from(JSON.stringify(columns));
+  const json = Buffer.from(JSON.stringify(c));
   const data = Buffer.alloc(HEAD + json.length);
   MAGIC.copy(data, 0);
   json.copy(data, HEAD);
@@ -85,14 +102,14 @@ export function decodeCheckpoint(data: Buffer): StoreCheckpoint {
   const c = JSON.parse(json.toString('utf8')) as Columns;
   const location = (values: number[], i: number): CheckpointLocation => ({ segment: values[3 * i], offset: values[3 * i + 1], bytes: values[3 * i + 2] });
   const files = c.paths.map((path, i) => ({
-    record: { path, mtimeMs: c.mtimes[i], size: c.sizes[i], hash: c.hashes[i], language: c.languages[i], chunkCount: c.chunkCounts[i] },
+    record: { path, mtimeMs: c.mtimes[i], size: c.sizes[i], hash: c.hashes[i], language: c.languages[c.fileLanguages[i]], chunkCount: c.chunkCounts[i] },
     location: location(c.locations, i),
   }));
-  let dead = 0;
-  const known = c.knownHashes.map((hash, i) => {
-    const file = c.knownFiles[i];
-    return { hash, language: c.knownLanguages[i], file, location: file < 0 ? location(c.knownLocations, dead++) : null };
-  });
-  const upserts = c.upsertPaths.map((path, i): [string, number] => [path, c.upsertCounts[i]]);
-  return { segments: c.segments, files, known, upserts };
+  const known = [
+    ...c.knownFiles.map((file) => ({ hash: files[file].record.hash, language: files[file].record.language, file, location: null })),
+    ...c.deadHashes.map((hash, i) => ({ hash, language: c.languages[c.deadLanguages[i]], file: -1, location: location(c.deadLocations, i) })),
+  ];
+  const upserts: [string, number][] = c.paths.map((path, i) => [path, c.fileUpserts[i]]);
+  c.deadPaths.forEach((path, i) => upserts.push([path, c.deadUpserts[i]]));
+  return { segments: c.segments, files, known, upserts: upserts.filter(([, count]) => count > 0) };
 }

@@ -4,8 +4,8 @@
 // manifest swap loses only that batch. Memory holds where each file's record is, never the chunks' texts: a text is read
 // by offset when a hit is shown (`readText`). Compaction is per segment: the segment with the most dead bytes has its
 // live records copied whole to the active segment and is deleted, so it needs at most one segment's worth of free disk.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../log';
@@ -165,6 +165,8 @@ export class ChunkStore {
   private liveChunks = 0;
   /** The live records as the open decoded them, kept for the first `loadChunks` so it need not read the segments again. */
   private decodedAtOpen: Map<string, { decoded: DecodedUpsert; location: RecordLocation }> | null = new Map();
+  /** The checkpoint an open adopted, until its known contents and upsert counts are needed: a start that only searches does not. */
+  private deferred: StoreCheckpoint | null = null;
   /** Sidecars read while the store opened, each handed out once by `readSidecar`. */
   private prefetched = new Map<string, Promise<Buffer | null>>();
   /** Open read handles by segment number, for `readText`. */
@@ -204,8 +206,6 @@ export class ChunkStore {
     }
     if (manifest && !reason) {
       const store = new ChunkStore(dir, log, manifest, null, rollBytes);
-      // The sidecars are large at scale: reading them overlaps with restoring the state.
-      for (const name of SIDECARS) store.prefetched.set(name, readFile(join(dir, name)).catch(() => null));
       try {
         await store.restore();
         await store.removeStrayFiles();
@@ -363,6 +363,7 @@ export class ChunkStore {
 
   /** Where a record with this content hash and language lies, if one is live or still on disk. */
   knownContent(hash: string, language: string): RecordLocation | undefined {
+    this.adoptDeferred();
     const known = this.known.get(hash);
     return known && known.language === language && this.liveBytes.has(known.location.segment) ? known.location : undefined;
   }
@@ -502,6 +503,7 @@ export class ChunkStore {
   }
 
   private put(record: FileRecord, location: RecordLocation): void {
+    this.adoptDeferred();
     this.drop(record.path);
     this.fileMap.set(record.path, { record, location });
     this.known.set(record.hash, { language: record.language, location });
@@ -517,16 +519,19 @@ export class ChunkStore {
     this.liveChunks -= old.record.chunkCount;
   }
 
-  /** Loads the state: from the checkpoint when it still matches the manifest, then the records appended after it. */
+  /**
+   * Loads the state: from the checkpoint when it still matches the manifest, then the records appended after it. The
+   * sidecars are read meanwhile (they are large at scale), once the checkpoint is in.
+   */
   private async restore(): Promise<void> {
-    const checkpoint = await this.usableCheckpoint();
+    const data = await readFile(join(this.dir, CHECKPOINT)).catch(() => null);
+    for (const name of SIDECARS) this.prefetched.set(name, readFile(join(this.dir, name)).catch(() => null));
+    const checkpoint = data && this.usableCheckpoint(data);
     if (checkpoint) this.adoptCheckpoint(checkpoint);
     await this.replay(this.checkpointCovers ?? new Map());
   }
 
-  private async usableCheckpoint(): Promise<StoreCheckpoint | null> {
-    const data = await readFile(join(this.dir, CHECKPOINT)).catch(() => null);
-    if (!data) return null;
+  private usableCheckpoint(data: Buffer): StoreCheckpoint | null {
     try {
       const checkpoint = decodeCheckpoint(data);
       const mismatch = checkpointMismatch(checkpoint.segments, this.manifest.segments);
@@ -542,6 +547,7 @@ export class ChunkStore {
     }
   }
 
+  /** The live files now; known contents and upsert counts when first needed (`adoptDeferred`). */
   private adoptCheckpoint(checkpoint: StoreCheckpoint): void {
     for (const segment of this.manifest.segments) this.liveBytes.set(segmentNumber(segment.name), 0);
     for (const { record, location } of checkpoint.files) {
@@ -549,6 +555,14 @@ export class ChunkStore {
       this.liveBytes.set(location.segment, (this.liveBytes.get(location.segment) ?? 0) + location.bytes);
       this.liveChunks += record.chunkCount;
     }
+    this.deferred = checkpoint;
+  }
+
+  /** Fills the known contents and upsert counts from the checkpoint the open adopted, before anything reads or changes them. */
+  private adoptDeferred(): void {
+    const checkpoint = this.deferred;
+    if (!checkpoint) return;
+    this.deferred = null;
     // A live file's known content shares that file's location, which compaction updates.
     for (const { hash, language, file, location } of checkpoint.known) {
       this.known.set(hash, { language, location: file >= 0 ? checkpoint.files[file].location : location! });
@@ -564,7 +578,8 @@ export class ChunkStore {
       if (!this.liveBytes.has(number)) this.liveBytes.set(number, 0);
       const from = covered.get(segment.name) ?? SEGMENT_MAGIC.length;
       if (from === segment.bytes && from > SEGMENT_MAGIC.length) {
-        const size = (await stat(file)).size;
+        // Sync: the sidecars' reads fill the thread pool now, and an async stat would queue behind them.
+        const size = statSync(file).size;
         if (size < segment.bytes) throw new Error(`${segment.name} is truncated`);
         if (size > segment.bytes) await truncate(file, segment.bytes);
         continue;
@@ -591,6 +606,7 @@ export class ChunkStore {
 
   /** The store's state for a checkpoint: every live file, every known content, every path's upserts on disk. */
   private checkpointState(): StoreCheckpoint {
+    this.adoptDeferred();
     const fileOf = new Map<RecordLocation, number>();
     const files = [...this.fileMap.values()].map(({ record, location }, i) => {
       fileOf.set(location, i);
@@ -606,7 +622,7 @@ export class ChunkStore {
   /** Files a crash left behind: segments not in the manifest (an unfinished compaction or batch) and temp files. */
   private async removeStrayFiles(): Promise<void> {
     const live = new Set([MANIFEST, CHECKPOINT, ...SIDECARS, ...this.manifest.segments.map((s) => s.name)]);
-    for (const name of await readdir(this.dir)) {
+    for (const name of readdirSync(this.dir)) {
       if (!live.has(name)) await rm(join(this.dir, name), { force: true, recursive: true });
     }
   }
@@ -637,6 +653,7 @@ export class ChunkStore {
    * without it, then deletes it. A crash before the commit leaves the copies past the manifest's length (dropped on open).
    */
   private async compactSegment(segment: SegmentEntry): Promise<void> {
+    this.adoptDeferred();
     this.decodedAtOpen = null;
     const started = Date.now();
     const storeBytes = this.sizeOnDisk();
