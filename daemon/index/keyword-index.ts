@@ -63,6 +63,9 @@ export interface KeywordHits {
  */
 const MIN_PENDING_TO_FREEZE = 2_048;
 
+/** The largest term stamp (`matchedTerm` is an Int32Array); past it the stamps start again from a zeroed array. */
+const STAMP_LIMIT = 0x7fffffff;
+
 /** A term looked up in every tier: its base term id (or -1) and its entry in each delta. */
 interface TermRef {
   baseId: number;
@@ -86,9 +89,14 @@ export class KeywordIndex {
   /** Per-query accumulators by document number, kept zeroed between queries. */
   private scores = new Float64Array(1024);
   private touched = new Int32Array(1024);
-  /** The query term (index + 1) that last added its idf mass to `matchedMass`, so a term counts once over the fields. */
+  /**
+   * The stamp of the query term that last added its idf mass to `matchedMass`, so a term counts once over the fields.
+   * Stamps only grow (each query takes the next ones, `stampBase`), so neither array needs zeroing after a query: a
+   * document's mass is reset when a query first touches it.
+   */
   private matchedTerm = new Int32Array(1024);
   private matchedMass = new Float64Array(1024);
+  private stampBase = 0;
   private freezing: Promise<void> | null = null;
 
   /** Restores an index written by `toBytes`; `slotOfKey` places each document (-1: its chunk is gone, so it is dead). */
@@ -162,6 +170,12 @@ export class KeywordIndex {
     const total = masses.reduce((sum, mass) => sum + mass, 0);
     if (this.live === 0) return { hits: [], total };
     this.fitAccumulators();
+    if (this.stampBase > STAMP_LIMIT - terms.length) {
+      this.matchedTerm.fill(0);
+      this.stampBase = 0;
+    }
+    const stampBase = this.stampBase;
+    this.stampBase += terms.length;
     const { k1, b, boost } = KEYWORD_SCORING;
     let touchedCount = 0;
     terms.forEach(({ weight: termWeight }, t) => {
@@ -173,7 +187,7 @@ export class KeywordIndex {
           weight: termWeight * boost[name] * idf * (k1 + 1),
           baseNorm: k1 * (1 - b),
           lengthNorm: (k1 * b) / Math.max(1, this.totalLength[f] / this.live),
-          stamp: t + 1,
+          stamp: stampBase + t + 1,
           mass: masses[t],
           allowed: allowedSlots,
         };
@@ -184,18 +198,19 @@ export class KeywordIndex {
         });
       });
     });
-    const { scores, touched, slotOfDoc, matchedTerm, matchedMass } = this;
+    const { scores, touched, slotOfDoc, matchedMass } = this;
     const top = new TopK(wanted);
+    let floor = top.floor;
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i];
-      if (scores[doc] > top.floor) top.push(slotOfDoc[doc], scores[doc]);
+      const score = scores[doc];
+      if (score > floor) {
+        top.push(slotOfDoc[doc], score);
+        floor = top.floor;
+      }
       scores[doc] = 0;
     }
     const hits = top.sorted().map((hit) => ({ ...hit, matched: matchedMass[this.docOfSlot[hit.slot]] }));
-    for (let i = 0; i < touchedCount; i++) {
-      matchedTerm[touched[i]] = 0;
-      matchedMass[touched[i]] = 0;
-    }
     return { hits, total };
   }
 
@@ -340,7 +355,10 @@ export class KeywordIndex {
       }
       const slot = slotOfDoc[doc];
       if (slot < 0 || (allowed && !allowed[slot])) continue;
-      if (scores[doc] === 0) touched[touchedCount++] = doc;
+      if (scores[doc] === 0) {
+        touched[touchedCount++] = doc;
+        matchedMass[doc] = 0;
+      }
       scores[doc] += (weight * tf) / (tf + baseNorm + lengthNorm * lengths[lengthStart + doc]);
       if (matchedTerm[doc] !== stamp) {
         matchedTerm[doc] = stamp;
@@ -358,7 +376,10 @@ export class KeywordIndex {
       const slot = slotOfDoc[doc];
       if (slot < 0 || (allowed && !allowed[slot])) continue;
       const tf = pairs[2 * i + 1];
-      if (scores[doc] === 0) touched[touchedCount++] = doc;
+      if (scores[doc] === 0) {
+        touched[touchedCount++] = doc;
+        matchedMass[doc] = 0;
+      }
       scores[doc] += (weight * tf) / (tf + baseNorm + lengthNorm * delta.length(doc, field));
       if (matchedTerm[doc] !== stamp) {
         matchedTerm[doc] = stamp;
