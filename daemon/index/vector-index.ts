@@ -3,7 +3,9 @@
 // Vectors are int8 codes with one float scale per slot (q = round(x / scale), scale = max|x| / 127): 4× less memory than
 // Float32, and the built-in model's table is int8 already, so little is lost (cosines within ~0.01). Below
 // `approximateFrom` vectors the search scans them all; above it an IVF index (k-means lists, `kmeans.ts`) is trained
-// by `maintain()` and a search scores only the slots of the lists nearest the query. HNSW from usearch would answer
+// by `maintain()` and a search scores only the slots of the lists nearest the query, or, where the lists' calibrated
+// budget would cost more (real code at 1M), a first pass over every slot's sign bits (`sign-rows.ts`) picks the
+// candidates that are scored exactly. HNSW from usearch would answer
 // faster, but its native binaries would be one more thing to ship per platform; IVF over these typed arrays costs no
 // memory beyond one Int32 per slot and keeps the filters an allow-list checked while probing.
 //
