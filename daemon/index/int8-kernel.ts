@@ -13,6 +13,7 @@ export interface KernelExports {
   dotsRange(q: number, rows: number, stride: number, first: number, count: number, out: number): void;
   dotsList(q: number, rows: number, stride: number, ids: number, count: number, out: number): void;
   signDistances(q: number, rows: number, bw: number, count: number, mask: number, dist: number, hist: number, buckets: number): void;
+  signDistances16(q: number, rows: number, count: number, mask: number, dist: number, hist: number, buckets: number): void;
   andBytes(a: number, b: number, out: number, count: number): void;
   signCollect(dist: number, from: number, count: number, t: number, out: number, max: number, written: number): number;
 }
