@@ -254,7 +254,7 @@ test('on uniform random vectors, where probing would cost more than a scan, a tr
 });
 
 test('without lists, above the threshold the sign pass answers: recall@10 ≥ 0.95 on 20k random clustered vectors, exact below it', () => {
-  // Clustered, as embeddings are (real code at 1M: 0.987 with 8k candidates of 1M). Uniform random vectors, with no
+  // Clustered, as embeddings are (real code at 1M: 0.977 with 8k candidates of 1M). Uniform random vectors, with no
   // neighbourhoods to speak of, are its worst case: 0.82 with these 1,000 candidates, 0.92 with 2,000.
   const vectors = clusteredVectors(20_000, 200, 21, 22);
   const index = filled(vectors, { approximateFrom: 5_000, signCandidates: 1_000 });
