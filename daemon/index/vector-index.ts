@@ -76,7 +76,7 @@ const MASK_CHECK_COST = 1 / 16;
  */
 const SIGN_CANDIDATES = 8_192;
 const SIGN_CANDIDATES_PER_K = 40;
-/** A row's sign distance costs this share of scanning its int8 codes (measured at 1M × 128-d: ~0.2). */
+/** A row's sign distance costs this share of scanning its int8 codes (measured at 1M × 128-d: 0.1–0.15; a margin). */
 const SIGN_SCAN_COST = 0.25;
 
 /**
