@@ -40,3 +40,17 @@ test('a symbol naming the identifier counts, and the definition line is found', 
   assert.equal(cookie.definitionLine("res.cookie('a');"), -1);
   assert.equal(definitionMatcher([]).defines('function cookie', 'function cookie() {}'), false);
 });
+
+test('the text is asked for only when the symbol does not settle it', () => {
+  const cookie = definitionMatcher(['res.cookie']);
+  let asked = 0;
+  const text = () => {
+    asked++;
+    return 'res.cookie = function (name, value) {';
+  };
+  assert.equal(cookie.defines('function res.cookie', text), true);
+  assert.equal(asked, 0);
+  assert.equal(cookie.defines('function res.location', text), true);
+  assert.equal(asked, 1);
+  assert.equal(cookie.defines('function res.location', () => 'res.cookie(name, value);'), false);
+});

@@ -5,8 +5,11 @@
 // tell a definition line from a use, and a use never has `name = function`, `def name`, `fn name` or `name(…) {`.
 
 export interface DefinitionMatcher {
-  /** True when the chunk's symbol or one of its lines defines one of the names. */
-  defines(symbol: string, content: string): boolean;
+  /**
+   * True when the chunk's symbol or one of its lines defines one of the names. `content` may be a function giving the
+   * text: it is called only when the symbol does not settle it (a search reads the text from disk).
+   */
+  defines(symbol: string, content: string | (() => string)): boolean;
   /** 0-based index of the first line of `content` that defines one of the names, or -1. */
   definitionLine(content: string): number;
 }
@@ -62,8 +65,9 @@ export function definitionMatcher(names: string[]): DefinitionMatcher {
   return {
     defines(symbol, content) {
       if (symbolNames(symbol).some((name) => wanted.has(name))) return true;
-      const lower = content.toLowerCase();
-      return lastParts.some((name) => lower.includes(name)) && pattern.test(content);
+      const text = typeof content === 'string' ? content : content();
+      const lower = text.toLowerCase();
+      return lastParts.some((name) => lower.includes(name)) && pattern.test(text);
     },
     definitionLine(content) {
       const lines = content.split('\n');

@@ -8,13 +8,22 @@ import { join } from 'node:path';
 export const KERNEL_BLOCK = 4096;
 const PAGE = 65536;
 
-interface KernelExports {
+export interface KernelExports {
   memory: WebAssembly.Memory;
   dotsRange(q: number, rows: number, stride: number, first: number, count: number, out: number): void;
   dotsList(q: number, rows: number, stride: number, ids: number, count: number, out: number): void;
+  signDistances(q: number, rows: number, bw: number, count: number, mask: number, dist: number, hist: number, buckets: number): void;
+  signDistances16(q: number, rows: number, count: number, mask: number, dist: number, hist: number, buckets: number): void;
+  andBytes(a: number, b: number, out: number, count: number): void;
+  signCollect(dist: number, from: number, count: number, t: number, out: number, max: number, written: number): number;
 }
 
 let compiled: WebAssembly.Module | null = null;
+
+/** A new instance of the kernel, with its own memory (one page to start). */
+export function kernelInstance(): KernelExports {
+  return new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
+}
 
 /** The compiled kernel: beside the bundle in dist/, or in dist/ when running from source (tests). */
 function kernelModule(): WebAssembly.Module {
@@ -43,7 +52,7 @@ export class Int8Rows {
 
   constructor(dimension: number) {
     this.stride = Math.ceil(dimension / 16) * 16;
-    this.kernel = new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
+    this.kernel = kernelInstance();
     this.idsAt = this.queryAt + this.stride * 2;
     this.outAt = this.idsAt + KERNEL_BLOCK * 4;
     this.rowsAt = this.outAt + KERNEL_BLOCK * 4;

@@ -196,3 +196,43 @@ test('freeze yields to the event loop while merging, and searches answer from th
   assert.equal(answeredDuring, turns);
   assertSameHits(index.search('resolve the promise', 20), before, true, 'search after the freeze');
 });
+
+test('a search leaves nothing behind for the next: each query ranks alike whatever ran before it', async () => {
+  const texts = new Map(chunks.map((text, slot) => [slot, text]));
+  const index = indexOf(texts);
+  await index.freeze();
+  index.add(chunks.length, chunks[0], chunks.length);
+  const mask = new Uint8Array(chunks.length + 1).map((_, slot) => (slot % 2 === 0 ? 1 : 0));
+  const asked = queries.flatMap((query) => [{ query, allowed: undefined }, { query, allowed: mask }]);
+  const first = asked.map(({ query, allowed }) => index.search(query, 1_000_000, allowed));
+  // Backwards, so every query follows others than the first time; matched mass carried over from one would show.
+  for (let i = asked.length - 1; i >= 0; i--) {
+    const again = index.search(asked[i].query, 1_000_000, asked[i].allowed);
+    assert.deepEqual(again, first[i], `${JSON.stringify(asked[i].query).slice(0, 60)}${asked[i].allowed ? ' (masked)' : ''}`);
+  }
+  // A hit holds a share of its query's terms: never more than all of them.
+  for (const { hits, total } of first) for (const hit of hits) assert.ok(hit.matched > 0 && hit.matched <= total + 1e-9, `matched ${hit.matched} of ${total}`);
+});
+
+test('a query of over 31 terms counts matched mass as a short one does', async () => {
+  const texts = new Map(chunks.map((text, slot) => [slot, text]));
+  const index = indexOf(texts);
+  await index.freeze();
+  const words = ['function', 'return', 'value', 'error', 'callback', 'options', 'promise', 'resolve', 'reject', 'buffer',
+    'string', 'length', 'object', 'array', 'module', 'exports', 'require', 'prototype', 'undefined', 'null', 'true', 'false',
+    'this', 'new', 'throw', 'type', 'name', 'data', 'key', 'result', 'path'];
+  const short: WeightedTerm[] = words.map((term, i) => ({ term, weight: i % 3 === 0 ? 1 : 0.3 }));
+  assert.equal(short.length, 31);
+  // One more term that no chunk holds: it adds to the total, to no hit's score or matched mass.
+  const long = [...short, { term: 'zzqxnosuchterm', weight: 1 }];
+  const a = index.search(short, 500);
+  const b = index.search(long, 500);
+  assert.ok(b.total > a.total);
+  assert.equal(b.hits.length, a.hits.length);
+  assert.ok(a.hits.length > 100);
+  b.hits.forEach((hit, i) => {
+    assert.equal(hit.slot, a.hits[i].slot);
+    assert.equal(hit.score, a.hits[i].score);
+    assert.ok(Math.abs(hit.matched - a.hits[i].matched) < 1e-9, `matched ${hit.matched} vs ${a.hits[i].matched}`);
+  });
+});

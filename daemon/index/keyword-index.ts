@@ -63,6 +63,9 @@ export interface KeywordHits {
  */
 const MIN_PENDING_TO_FREEZE = 2_048;
 
+/** Queries of at most this many terms note a document's terms as bits of one int32 (see `matchedTerm`). */
+const MAX_BIT_TERMS = 31;
+
 /** A term looked up in every tier: its base term id (or -1) and its entry in each delta. */
 interface TermRef {
   baseId: number;
@@ -86,7 +89,12 @@ export class KeywordIndex {
   /** Per-query accumulators by document number, kept zeroed between queries. */
   private scores = new Float64Array(1024);
   private touched = new Int32Array(1024);
-  /** The query term (index + 1) that last added its idf mass to `matchedMass`, so a term counts once over the fields. */
+  /**
+   * Which query terms a document holds, so a term's idf mass counts once over the fields: for a query of at most
+   * MAX_BIT_TERMS terms, one bit per term (the mass is summed for the hits only); for a longer one, the stamp (index + 1)
+   * of the term that last added its mass to `matchedMass`. Both are reset when a query first touches the document, so
+   * neither array needs zeroing after a query.
+   */
   private matchedTerm = new Int32Array(1024);
   private matchedMass = new Float64Array(1024);
   private freezing: Promise<void> | null = null;
@@ -162,6 +170,7 @@ export class KeywordIndex {
     const total = masses.reduce((sum, mass) => sum + mass, 0);
     if (this.live === 0) return { hits: [], total };
     this.fitAccumulators();
+    const byBits = terms.length <= MAX_BIT_TERMS;
     const { k1, b, boost } = KEYWORD_SCORING;
     let touchedCount = 0;
     terms.forEach(({ weight: termWeight }, t) => {
@@ -174,6 +183,7 @@ export class KeywordIndex {
           baseNorm: k1 * (1 - b),
           lengthNorm: (k1 * b) / Math.max(1, this.totalLength[f] / this.live),
           stamp: t + 1,
+          bit: byBits ? 1 << t : 0,
           mass: masses[t],
           allowed: allowedSlots,
         };
@@ -186,16 +196,18 @@ export class KeywordIndex {
     });
     const { scores, touched, slotOfDoc, matchedTerm, matchedMass } = this;
     const top = new TopK(wanted);
+    let floor = top.floor;
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i];
-      if (scores[doc] > top.floor) top.push(slotOfDoc[doc], scores[doc]);
+      const score = scores[doc];
+      if (score > floor) {
+        top.push(slotOfDoc[doc], score);
+        floor = top.floor;
+      }
       scores[doc] = 0;
     }
-    const hits = top.sorted().map((hit) => ({ ...hit, matched: matchedMass[this.docOfSlot[hit.slot]] }));
-    for (let i = 0; i < touchedCount; i++) {
-      matchedTerm[touched[i]] = 0;
-      matchedMass[touched[i]] = 0;
-    }
+    const matchedOf = (doc: number) => (byBits ? massOfBits(matchedTerm[doc], masses) : matchedMass[doc]);
+    const hits = top.sorted().map((hit) => ({ ...hit, matched: matchedOf(this.docOfSlot[hit.slot]) }));
     return { hits, total };
   }
 
@@ -313,7 +325,7 @@ export class KeywordIndex {
    */
   private scoreBase(id: number, field: number, scoring: FieldScoring, touchedCount: number): number {
     const { base, scores, touched, slotOfDoc, matchedTerm, matchedMass } = this;
-    const { weight, baseNorm, lengthNorm, stamp, mass, allowed } = scoring;
+    const { weight, baseNorm, lengthNorm, stamp, bit, mass, allowed } = scoring;
     base.locate(id, field);
     const bytes = base.postings;
     const end = base.spanEnd;
@@ -340,9 +352,14 @@ export class KeywordIndex {
       }
       const slot = slotOfDoc[doc];
       if (slot < 0 || (allowed && !allowed[slot])) continue;
-      if (scores[doc] === 0) touched[touchedCount++] = doc;
+      if (scores[doc] === 0) {
+        touched[touchedCount++] = doc;
+        matchedTerm[doc] = 0;
+        matchedMass[doc] = 0;
+      }
       scores[doc] += (weight * tf) / (tf + baseNorm + lengthNorm * lengths[lengthStart + doc]);
-      if (matchedTerm[doc] !== stamp) {
+      if (bit !== 0) matchedTerm[doc] |= bit;
+      else if (matchedTerm[doc] !== stamp) {
         matchedTerm[doc] = stamp;
         matchedMass[doc] += mass;
       }
@@ -352,15 +369,20 @@ export class KeywordIndex {
 
   private scoreDelta(delta: KeywordDelta, pairs: Uint32Array, used: number, field: number, scoring: FieldScoring, touchedCount: number): number {
     const { scores, touched, slotOfDoc, matchedTerm, matchedMass } = this;
-    const { weight, baseNorm, lengthNorm, stamp, mass, allowed } = scoring;
+    const { weight, baseNorm, lengthNorm, stamp, bit, mass, allowed } = scoring;
     for (let i = 0; i < used; i++) {
       const doc = pairs[2 * i];
       const slot = slotOfDoc[doc];
       if (slot < 0 || (allowed && !allowed[slot])) continue;
       const tf = pairs[2 * i + 1];
-      if (scores[doc] === 0) touched[touchedCount++] = doc;
+      if (scores[doc] === 0) {
+        touched[touchedCount++] = doc;
+        matchedTerm[doc] = 0;
+        matchedMass[doc] = 0;
+      }
       scores[doc] += (weight * tf) / (tf + baseNorm + lengthNorm * delta.length(doc, field));
-      if (matchedTerm[doc] !== stamp) {
+      if (bit !== 0) matchedTerm[doc] |= bit;
+      else if (matchedTerm[doc] !== stamp) {
         matchedTerm[doc] = stamp;
         matchedMass[doc] += mass;
       }
@@ -432,6 +454,15 @@ interface FieldScoring {
   lengthNorm: number;
   /** The query term's index + 1. */
   stamp: number;
+  /** The query term's bit (1 << index) when the query has at most MAX_BIT_TERMS terms, else 0 (then `stamp` is used). */
+  bit: number;
   mass: number;
   allowed: Uint8Array | undefined;
+}
+
+/** The idf mass of the terms whose bits are set, added in term order (as the stamps add it for a long query). */
+function massOfBits(bits: number, masses: number[]): number {
+  let sum = 0;
+  for (let t = 0; t < masses.length; t++) if (bits & (1 << t)) sum += masses[t];
+  return sum;
 }

@@ -410,7 +410,7 @@ export class SearchIndex {
         if (!mentionsWanted) hit.score *= RANKING.mentionPrior;
         continue;
       }
-      hit.definition = matcher.defines(this.symbols.get(hit.slot), this.text(hit.slot) ?? '');
+      hit.definition = matcher.defines(this.symbols.get(hit.slot), () => this.text(hit.slot) ?? '');
       if (!hit.definition && !mentionsWanted) hit.score *= RANKING.mentionPrior;
       best.push(hit.slot, hit.score);
     }
