@@ -227,7 +227,7 @@ export class SearchIndex {
     this.slotCount = count;
     this.symbols.load(snapshot.symbols, chunkColumn(snapshot, 'symbolBytes'));
     for (let slot = 0; slot < count; slot++) if (!keep[slot]) this.symbols.clear(slot);
-    this.vectors.importRows(0, snapshot.codes, snapshot.scales, keep);
+    this.vectors.importRows(0, snapshot, keep);
     this.allowedCache.clear();
     return adopted;
   }
@@ -250,8 +250,7 @@ export class SearchIndex {
     const chunks = new Uint32Array((columns.length + 1) * slots.length);
     columns.forEach((column, c) => slots.forEach((slot, i) => (chunks[c * slots.length + i] = column[slot])));
     chunks.set(symbols.lengths, columns.length * slots.length);
-    const { codes, scales } = this.vectors.exportRows(slots);
-    return { paths, languages, files: Uint32Array.from(fileColumns), chunks, scales, codes, symbols: symbols.bytes };
+    return { paths, languages, files: Uint32Array.from(fileColumns), chunks, ...this.vectors.exportRows(slots), symbols: symbols.bytes };
   }
 
   /**

@@ -86,6 +86,19 @@ export class SignRows {
     this.valid[row] = 1;
   }
 
+  /** The rows' bits, `rowBytes` each, in the order given: for the chunk snapshot. */
+  export(rows: ArrayLike<number>): Uint8Array {
+    const bits = new Uint8Array(rows.length * this.rowBytes);
+    for (let i = 0; i < rows.length; i++) bits.set(this.bits.subarray(rows[i] * this.rowBytes, (rows[i] + 1) * this.rowBytes), i * this.rowBytes);
+    return bits;
+  }
+
+  /** Sets the rows `first`… whose `keep` is 1 from `bits` (`export`'s output) at once: a start adopting its chunk snapshot. */
+  load(first: number, bits: Uint8Array, keep: Uint8Array): void {
+    this.bits.set(bits, first * this.rowBytes);
+    for (let i = 0; i < keep.length; i++) if (keep[i]) this.valid[first + i] = 1;
+  }
+
   /** Row `row` is left out of every pass until it is set again. */
   clear(row: number): void {
     if (row < this.capacity) this.valid[row] = 0;

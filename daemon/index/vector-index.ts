@@ -89,6 +89,13 @@ function withMargin(share: number): number {
   return Math.min(1, share + Math.min(2 * share, (1 - share) / 2));
 }
 
+/** Rows as a snapshot holds them: `dimension` codes each, a scale each, and the sign pass's bits (`sign-rows.ts`). */
+export interface ExportedRows {
+  codes: Int8Array;
+  scales: Float32Array;
+  signs: Uint8Array;
+}
+
 export class VectorIndex {
   private capacity = 0;
   /** The int8 codes, `stride` bytes a slot, in the SIMD kernel's memory (`int8-kernel.ts`). */
@@ -160,8 +167,8 @@ export class VectorIndex {
     this.placed(slot, null);
   }
 
-  /** The slots' codes (`dimension` each) and scales, in the order given: for the chunk snapshot. */
-  exportRows(slots: ArrayLike<number>): { codes: Int8Array; scales: Float32Array } {
+  /** The slots' codes (`dimension` each), scales and sign bits (none for a dimension without), in the order given: for the chunk snapshot. */
+  exportRows(slots: ArrayLike<number>): ExportedRows {
     const codes = new Int8Array(slots.length * this.dimension);
     const scales = new Float32Array(slots.length);
     for (let i = 0; i < slots.length; i++) {
@@ -169,14 +176,14 @@ export class VectorIndex {
       codes.set(this.codes.subarray(base, base + this.dimension), i * this.dimension);
       scales[i] = this.scales[slots[i]];
     }
-    return { codes, scales };
+    return { codes, scales, signs: this.signs?.export(slots) ?? new Uint8Array(0) };
   }
 
   /**
-   * Sets the empty slots `first`… at once from `codes` (`dimension` each) and `scales`, leaving those whose `keep` is 0
-   * empty: a start placing a snapshot's chunks in bulk.
+   * Sets the empty slots `first`… at once from `exportRows`' output, leaving those whose `keep` is 0 empty: a start
+   * placing a snapshot's chunks in bulk. Sign bits of another layout are computed again from the codes.
    */
-  importRows(first: number, codes: Int8Array, scales: Float32Array, keep: Uint8Array): void {
+  importRows(first: number, { codes, scales, signs }: ExportedRows, keep: Uint8Array): void {
     const count = scales.length;
     if (count === 0) return;
     this.makeRoom(first + count - 1);
@@ -186,9 +193,11 @@ export class VectorIndex {
     if (this.stride === this.dimension) this.codes.set(codes, first * this.stride);
     else for (let i = 0; i < count; i++) this.codes.set(codes.subarray(i * this.dimension, (i + 1) * this.dimension), (first + i) * this.stride);
     this.scales.set(scales, first);
+    const signsFit = this.signs !== null && signs.length === count * this.signs.rowBytes;
+    if (signsFit) this.signs!.load(first, signs, keep);
     for (let slot = first; slot < first + count; slot++) {
       if (!keep[slot - first]) continue;
-      this.signs?.set(slot, this.codes, slot * this.stride);
+      if (!signsFit) this.signs?.set(slot, this.codes, slot * this.stride);
       this.placed(slot, null);
     }
   }
