@@ -294,13 +294,14 @@ export class Project {
       // Stamps the pass even when it changed nothing, so a project with no files counts as indexed.
       if (!pass.paths) await loaded.store.apply([]);
       this.filter = filter;
-      this.progress = undefined;
-      this.setState('ready');
       const { added, updated, deleted } = result.counts;
       // Passes that found nothing (catch-up, polling) are routine: logged only at debug level.
       const level = added + updated + deleted > 0 ? 'info' : 'debug';
       this.options.log[level](`project ${this.root}: pass done in ${result.tookMs} ms: ${JSON.stringify(result.counts)}`);
+      // Before `ready`: a front end re-runs its partial search on `ready`, and an answer while this runs is still partial.
       if (added + updated + deleted >= FULL_GC_AFTER_FILES) await this.settleAfterBigPass(loaded);
+      this.progress = undefined;
+      this.setState('ready');
       void this.startWatcher();
       this.saveSnapshotIfDue(loaded);
       this.trainVectorsIfDue(loaded);
