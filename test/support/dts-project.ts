@@ -1,13 +1,16 @@
 // A project of TypeScript's own lib/*.d.ts (large real files, several batches per pass): passes long enough to act on
 // mid-pass. The caller deletes the folder.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StatusRequest } from '../../daemon/protocol';
 import { isAlive, waitFor } from './process';
 import { connectRaw } from './raw';
 
 const TS_LIB = resolve(__dirname, '..', '..', 'node_modules', 'typescript', 'lib');
-/** Copies of the lib files: more files make the passes longer; equal texts cost one embedding. */
+/**
+ * Copies of the lib files: more files make the passes longer. Each copy starts with its own line, so its files are new
+ * contents that must be parsed (a known content would be reused whole); their chunks' equal texts cost one embedding.
+ */
 const COPIES = 3;
 
 export function makeDtsProject(): string {
@@ -16,7 +19,7 @@ export function makeDtsProject(): string {
   const libs = readdirSync(TS_LIB).filter((name) => name.endsWith('.d.ts'));
   for (let copy = 0; copy < COPIES; copy++) {
     mkdirSync(join(root, `copy${copy}`));
-    for (const name of libs) cpSync(join(TS_LIB, name), join(root, `copy${copy}`, name));
+    for (const name of libs) writeFileSync(join(root, `copy${copy}`, name), `// copy ${copy}\n${readFileSync(join(TS_LIB, name), 'utf8')}`);
   }
   return root;
 }
