@@ -334,8 +334,7 @@ export class SearchIndex {
       if (this.inKeywords[slot]) {
         const text = this.text(slot);
         // A text that cannot be read any more leaves its document frequencies a little high until the next rebuild.
-        if (text !== null) this.keyword.remove(slot, { content: text, symbol: this.symbols.get(slot), path });
-        else this.keyword.remove(slot, { content: '', symbol: this.symbols.get(slot), path });
+        this.keyword.remove(slot, { content: text ?? '', symbol: this.symbols.get(slot), path });
       }
       if (this.inKeywords[slot]) this.changedSinceSnapshot++;
       this.inKeywords[slot] = 0;

@@ -172,7 +172,7 @@ export class ChunkStore {
   /** Open read handles by segment number, for `readText`. */
   private readonly readers = new Map<number, number>();
   /** The segments the last checkpoint covers, each with its bytes then; null while there is none. */
-  private checkpointCovers: Map<string, number> | null = null;
+  private checkpointCovers: SegmentEntry[] | null = null;
   /** Segment bytes appended since the last checkpoint: what the next open would replay. */
   private appendedSinceCheckpoint = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -264,7 +264,7 @@ export class ChunkStore {
   get checkpointDue(): boolean {
     if (this.appendedSinceCheckpoint === 0) return false;
     const covers = this.checkpointCovers;
-    if (!covers || [...covers.keys()].some((name) => !this.manifest.segments.some((s) => s.name === name))) return true;
+    if (!covers || checkpointMismatch(covers, this.manifest.segments)) return true;
     return this.appendedSinceCheckpoint >= this.sizeOnDisk() * CHECKPOINT_STALE_SHARE;
   }
 
@@ -273,10 +273,8 @@ export class ChunkStore {
     return this.enqueue(async () => {
       const checkpoint = this.checkpointState();
       const appended = this.appendedSinceCheckpoint;
-      const temp = join(this.dir, `${CHECKPOINT}.tmp`);
-      await writeAt(temp, 0, [encodeCheckpoint(checkpoint)], true);
-      await rename(temp, join(this.dir, CHECKPOINT));
-      this.checkpointCovers = new Map(checkpoint.segments.map((s) => [s.name, s.bytes]));
+      await this.replaceFile(CHECKPOINT, [encodeCheckpoint(checkpoint)]);
+      this.checkpointCovers = checkpoint.segments;
       this.appendedSinceCheckpoint -= appended;
     });
   }
@@ -400,6 +398,11 @@ export class ChunkStore {
   /** Writes a derived file (a search index snapshot) atomically beside the segments. */
   async writeSidecar(name: (typeof SIDECARS)[number], buffers: Buffer[]): Promise<void> {
     this.prefetched.delete(name);
+    await this.replaceFile(name, buffers);
+  }
+
+  /** Writes a file beside the segments through a temp file and a rename, so a reader sees the old one or the new one. */
+  private async replaceFile(name: string, buffers: Buffer[]): Promise<void> {
     const temp = join(this.dir, `${name}.tmp`);
     await writeAt(temp, 0, buffers, true);
     await rename(temp, join(this.dir, name));
@@ -528,7 +531,7 @@ export class ChunkStore {
     for (const name of SIDECARS) this.prefetched.set(name, readFile(join(this.dir, name)).catch(() => null));
     const checkpoint = data && this.usableCheckpoint(data);
     if (checkpoint) this.adoptCheckpoint(checkpoint);
-    await this.replay(this.checkpointCovers ?? new Map());
+    await this.replay(new Map((this.checkpointCovers ?? []).map((s) => [s.name, s.bytes])));
   }
 
   private usableCheckpoint(data: Buffer): StoreCheckpoint | null {
@@ -539,7 +542,7 @@ export class ChunkStore {
         this.log.info(`the checkpoint of the index at ${this.dir} is older than ${mismatch}: every segment is read`);
         return null;
       }
-      this.checkpointCovers = new Map(checkpoint.segments.map((s) => [s.name, s.bytes]));
+      this.checkpointCovers = checkpoint.segments;
       return checkpoint;
     } catch (error) {
       this.log.warn(`${oneLine(error)} in ${this.dir}: every segment is read`);

@@ -2,6 +2,7 @@
 // a million symbols as JavaScript strings cost ~50 MB more and, made at once by a start, seconds of garbage collection.
 // A search reads a few hundred of them. A replaced symbol's bytes stay until the dead bytes outgrow the live ones, then
 // the array is rewritten once.
+import { grownArray } from './grown-array';
 
 export class SymbolColumn {
   private bytes = Buffer.alloc(1 << 16);
@@ -67,13 +68,8 @@ export class SymbolColumn {
 
   private fit(slot: number): void {
     if (slot < this.lengths.length) return;
-    const size = Math.max(1024, (slot + 1) * 2);
-    const starts = new Uint32Array(size);
-    starts.set(this.starts);
-    this.starts = starts;
-    const lengths = new Uint32Array(size);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
+    this.starts = grownArray(this.starts, slot);
+    this.lengths = grownArray(this.lengths, slot);
   }
 
   private reserve(bytes: number): void {
